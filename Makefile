@@ -1,0 +1,50 @@
+# One-command run and test. Everything lands in .venv and var/.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MODEL := models/community.tar.gz
+MODEL_INPUTS := config.yml $(shell find data bot/domain nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
+
+# Rasa 3.6 needs Python 3.10: python3.10 on PATH, else pyenv's newest 3.10.
+PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.10.*/bin/python 2>/dev/null | sort -V | tail -1)
+
+.PHONY: help venv model run test test-fast validate bench nlu-report clean
+
+help:
+	@echo "make run    - start Redis, back office, action server, Rasa (embedded defaults)"
+	@echo "make test   - the full test suite against real services"
+	@echo "make model  - train the Rasa model if data or config changed"
+	@echo "make bench  - benchmarks that print figures"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (install python3.10 or pyenv 3.10)"; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
+	$(PY) -m pip install --quiet -r requirements.lock
+	@touch $(STAMP)
+
+model: $(MODEL)
+
+$(MODEL): $(STAMP) $(MODEL_INPUTS)
+	@mkdir -p models
+	$(VENV)/bin/rasa train --config config.yml --domain bot/domain --data data \
+	    --out models --fixed-model-name community --quiet
+	@touch $(MODEL)
+
+validate: $(STAMP)
+	$(VENV)/bin/rasa data validate --config config.yml --domain bot/domain --data data --fail-on-warnings
+
+run: $(STAMP) $(MODEL)
+	$(PY) -m bot.run
+
+test: $(STAMP) $(MODEL)
+	$(PY) -m pytest
+
+bench: $(STAMP) $(MODEL)
+	$(PY) -m bench.run_all
+
+clean:
+	rm -rf models var .pytest_cache

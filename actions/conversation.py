@@ -1,0 +1,148 @@
+"""Conversation control: read-back, repeat, cancel, hand over to a human."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms.spec import SPECS, display
+from actions.forms.submit import reset_events
+from actions.forms.values import describe_time, parse_iso
+from actions.services.registry import services
+from state.handoff import Handoff
+
+logger = logging.getLogger(__name__)
+
+
+def active_service(tracker: Tracker) -> str | None:
+    loop = (tracker.active_loop or {}).get("name") or ""
+    return loop[: -len("_form")] if loop.endswith("_form") else None
+
+
+def _describe_iso(value: str) -> str:
+    dt = parse_iso(value, None)
+    return describe_time(dt) if dt else value
+
+
+class ActionAskConfirm(Action):
+    def name(self) -> Text:
+        return "action_ask_confirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "deny" and not tracker.latest_message.get("entities"):
+            return []  # the validator already asked what to change
+        spec = SPECS.get(active_service(tracker) or "")
+        if spec:
+            dispatcher.utter_message(text=spec.summary(tracker.current_slot_values(), _describe_iso))
+        return []
+
+
+class ActionRepeatLast(Action):
+    def name(self) -> Text:
+        return "action_repeat_last"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        last = [e for e in tracker.events if e.get("event") == "bot" and e.get("text")]
+        if not last:
+            dispatcher.utter_message(response="utter_greet")
+            return []
+        # Repeat the last bot turn, which may have been several messages.
+        turn = []
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                break
+            if event.get("event") == "bot" and event.get("text"):
+                turn.append(event["text"])
+        for text in reversed(turn or [last[-1]["text"]]):
+            dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionCancelService(Action):
+    def name(self) -> Text:
+        return "action_cancel_service"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        spec = SPECS.get(active_service(tracker) or "")
+        if not tracker.active_loop.get("name"):
+            dispatcher.utter_message(response="utter_nothing_to_cancel")
+            return []
+        dispatcher.utter_message(response="utter_cancelled")
+        events: List[EventType] = [ActiveLoop(None)]
+        if spec:
+            events += reset_events(spec)
+        else:
+            events += [SlotSet("requested_slot", None), SlotSet("case_number", None)]
+        return events
+
+
+async def hand_over(tracker: Tracker, reason: str, urgent: bool = False) -> List[EventType]:
+    """Queue the conversation for staff with what has been collected so far."""
+    service = active_service(tracker)
+    slots = {k: v for k, v in tracker.current_slot_values().items()
+             if v not in (None, "", [], {}) and k not in ("validation_failures", "requested_slot")}
+    summary_bits = [f"{k}={display(k, v, _describe_iso)}" for k, v in slots.items()
+                    if k in ("phone", "id_number", "repair_category", "cert_method", "address")]
+    handoff = Handoff(
+        conversation_id=tracker.sender_id, reason=reason,
+        channel=tracker.get_latest_input_channel() or "rest", service=service, slots=slots,
+        summary=f"{service or '未在办理业务'}；{'，'.join(summary_bits)}；原话：{(tracker.latest_message.get('text') or '')[:80]}",
+        urgent=urgent,
+    )
+    await services().handoffs.add(handoff)
+    logger.info("handoff queued reason=%s service=%s", reason, service)
+    return [SlotSet("handoff_reason", reason), ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+class ActionRequestHuman(Action):
+    def name(self) -> Text:
+        return "action_request_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        events = await hand_over(tracker, "requested")
+        dispatcher.utter_message(response="utter_handoff")
+        return events
+
+
+class ActionEmergencyHandoff(Action):
+    def name(self) -> Text:
+        return "action_emergency_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_emergency_safety")
+        return await hand_over(tracker, "emergency", urgent=True)
+
+
+class ActionServiceByStaff(Action):
+    """Services whose dialogue is not built yet go to staff, not to a dead end."""
+
+    def name(self) -> Text:
+        return "action_service_by_staff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        dispatcher.utter_message(response="utter_service_by_staff")
+        reason = "caseworker" if intent == "subsistence_allowance" else "requested"
+        events = await hand_over(tracker, reason)
+        dispatcher.utter_message(response="utter_handoff")
+        return events
+
+
+class ActionHandleEmpty(Action):
+    def name(self) -> Text:
+        return "action_handle_empty"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_empty_message")
+        return []

@@ -1,0 +1,170 @@
+"""What every service form does alike: take values from anything said,
+validate with a reason, count failures, and offer a human after three.
+
+A service module subclasses `ServiceForm` with its name and required slots;
+validators for slots shared across services (phone, ID, name, address,
+times, choices, confirmation) live here once.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Text
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.forms import values
+from actions.services.registry import services
+
+logger = logging.getLogger(__name__)
+
+# Intents that leave the form to the rules (cancel, a human, a repeat, ...):
+# the form must not swallow them as an attempt at the requested slot.
+INTERRUPTING_INTENTS = frozenset({
+    "cancel", "request_human", "repeat", "faq", "bot_challenge", "out_of_scope",
+    "emergency_help", "goodbye",
+})
+MAX_FAILURES = 3
+
+
+def now_local() -> datetime:
+    return datetime.now(ZoneInfo(services().settings.timezone))
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("text") or "").strip()
+
+
+class ServiceForm(FormValidationAction):
+    """Base validator; subclasses set `service` and `slots(tracker)`."""
+
+    service: str = ""
+
+    def name(self) -> Text:
+        return f"validate_{self.service}_form"
+
+    def slots(self, tracker: Tracker) -> List[str]:
+        raise NotImplementedError
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        return self.slots(tracker) + ["confirm"]
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        """Offer the raw answer to the requested slot's validator.
+
+        Rasa's mappings only fill a slot when an extractor found a value; an
+        answer like "138123" would otherwise be ignored silently. Passing
+        the text on lets the validator say what is wrong with it.
+        """
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        filled_now = {e["name"] for e in events} | set(tracker.slots_to_validate())
+        text = latest_text(tracker)
+        if (not requested or requested in filled_now or not text
+                or latest_intent(tracker) in INTERRUPTING_INTENTS):
+            return events
+        raw = self.raw_answer(requested, text, tracker)
+        if raw is not None:
+            events.append(SlotSet(requested, raw))
+        return events
+
+    def raw_answer(self, slot: str, text: str, tracker: Tracker) -> Any:
+        if slot == "confirm":
+            return None  # only affirm/deny answer a read-back; other text re-asks
+        offered = tracker.get_slot("offered_times") or []
+        if slot == "appointment_time" and offered:
+            return values.choose_by_number(text, offered) or text
+        return text
+
+    # -- failure accounting -------------------------------------------------
+
+    def _reject(self, slot: str, reason: str, dispatcher: CollectingDispatcher,
+                tracker: Tracker, extra: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        failures = dict(tracker.get_slot("validation_failures") or {})
+        failures[slot] = failures.get(slot, 0) + 1
+        dispatcher.utter_message(text=reason)
+        if failures[slot] >= MAX_FAILURES:
+            dispatcher.utter_message(
+                text="这一项好像不太好说清楚。需要的话说“转人工”，工作人员来帮您；也可以再试一次。")
+        return {slot: None, "validation_failures": failures, **(extra or {})}
+
+    def _accept(self, slot: str, check: values.Check, tracker: Tracker) -> Dict[str, Any]:
+        failures = dict(tracker.get_slot("validation_failures") or {})
+        failures.pop(slot, None)
+        return {slot: check.value, "validation_failures": failures, **check.extra}
+
+    def _result(self, slot: str, check: values.Check, dispatcher: CollectingDispatcher,
+                tracker: Tracker) -> Dict[str, Any]:
+        if check.ok:
+            return self._accept(slot, check, tracker)
+        return self._reject(slot, check.reason or "", dispatcher, tracker, check.extra)
+
+    # -- shared validators ------------------------------------------------------
+
+    def validate_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> Dict[str, Any]:
+        return self._result("phone", values.check_phone(str(value)), dispatcher, tracker)
+
+    def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> Dict[str, Any]:
+        check = values.check_id_number(str(value), now_local())
+        return self._result("id_number", check, dispatcher, tracker)
+
+    def validate_person_name(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        return self._result("person_name", values.check_person_name(str(value)), dispatcher,
+                            tracker)
+
+    def validate_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> Dict[str, Any]:
+        return self._result("address", values.check_address(str(value)), dispatcher, tracker)
+
+    def validate_repair_category(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        return self._choice("repair_category", value, dispatcher, tracker)
+
+    def validate_cert_method(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        return self._choice("cert_method", value, dispatcher, tracker)
+
+    def _choice(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
+                tracker: Tracker) -> Dict[str, Any]:
+        options = list(values.GAZETTEERS[slot])
+        if value in options:
+            return self._accept(slot, values.Check(value), tracker)
+        picked = values.choose_by_number(str(value), options)
+        check = values.Check(picked) if picked else values.check_vocab(slot, str(value))
+        return self._result(slot, check, dispatcher, tracker)
+
+    def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher,
+                                  tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        check = values.check_appointment(value, latest_text(tracker), now_local(),
+                                         services().office_hours)
+        if check.ok:
+            check.extra["offered_times"] = None
+        return self._result("appointment_time", check, dispatcher, tracker)
+
+    def validate_preferred_time(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        check = values.check_preferred_time(value, latest_text(tracker), now_local())
+        return self._result("preferred_time", check, dispatcher, tracker)
+
+    def validate_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> Dict[str, Any]:
+        if value is True:
+            return {"confirm": True}
+        # 不对，电话是… both denies and corrects: the new read-back says enough.
+        if not tracker.latest_message.get("entities"):
+            dispatcher.utter_message(response="utter_correct_what")
+        return {"confirm": None}

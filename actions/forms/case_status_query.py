@@ -1,0 +1,99 @@
+"""办理进度查询: by case number, or by the phone the resident gives."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms.base import INTERRUPTING_INTENTS, ServiceForm, latest_intent
+from actions.forms.spec import mask_phone
+from actions.services.backoffice import BackofficeRejected, BackofficeUnavailable
+from actions.services.registry import services
+from nlu.rules.case_number import find_case_numbers
+from nlu.rules.phone import find_phones
+
+logger = logging.getLogger(__name__)
+
+SERVICE_ZH = {
+    "property_repair": "物业报修", "social_security_certification": "社保待遇资格认证",
+    "elderly_allowance": "高龄津贴申请", "residence_permit": "居住证办理预约",
+    "elderly_home_service": "居家养老服务", "after_school_care": "四点半课堂报名",
+    "activity_signup": "社区活动报名", "consultation_booking": "咨询预约",
+    "subsistence_allowance": "低保/困难救助申请", "complaint_suggestion": "投诉建议",
+    "emergency_help": "紧急求助",
+}
+STATUS_ZH = {
+    "received": "已受理，等待分派", "accepted": "已接单", "in_progress": "正在办理",
+    "done": "已办结", "rejected": "未通过（工作人员会联系您说明原因）",
+}
+
+
+def describe_case(case: Dict[str, Any]) -> str:
+    service = SERVICE_ZH.get(case.get("service", ""), case.get("service", ""))
+    status = STATUS_ZH.get(case.get("status", ""), case.get("status", ""))
+    created = str(case.get("created_at", ""))[:10]
+    return f"{case.get('case_number')}（{service}，{created}提交）：{status}"
+
+
+class ValidateCaseStatusQueryForm(ServiceForm):
+    """Asks for a case number unless a phone is given; no read-back needed."""
+
+    service = "case_status_query"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        if tracker.get_slot("phone") and latest_intent(tracker) == "case_status_query":
+            return []
+        return ["case_number"]
+
+    async def extract_case_number(self, dispatcher, tracker: Tracker, domain) -> dict:
+        if tracker.get_slot("requested_slot") != "case_number":
+            return {}
+        if latest_intent(tracker) in INTERRUPTING_INTENTS:
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        if find_case_numbers(text):
+            return {}  # the extractor's entity fills the slot
+        phones = find_phones(text)
+        if phones:
+            return {"phone": phones[0].value, "case_number": "by_phone"}
+        return {"case_number": text}
+
+    def validate_case_number(self, value, dispatcher, tracker: Tracker, domain) -> dict:
+        if value == "by_phone" or find_case_numbers(str(value)):
+            return {"case_number": value if value == "by_phone" else find_case_numbers(str(value))[0].value}
+        return self._reject("case_number", "没听清编号。受理编号像“SQ20261128-000123”这样；"
+                            "也可以直接说办理时留的手机号。", dispatcher, tracker)
+
+
+class ActionQueryCaseStatus(Action):
+    def name(self) -> Text:
+        return "action_query_case_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        number = tracker.get_slot("case_number")
+        phone = tracker.get_slot("phone")
+        try:
+            text = await self.lookup(number, phone)
+        except (BackofficeUnavailable, BackofficeRejected) as exc:
+            logger.warning("case status lookup failed: %s", exc)
+            text = "抱歉，查询系统暂时连不上，请过几分钟再试，或者说“转人工”。"
+        dispatcher.utter_message(text=text)
+        return [SlotSet("case_number", None), SlotSet("requested_slot", None)]
+
+    async def lookup(self, number: str | None, phone: str | None) -> str:
+        backoffice = services().backoffice
+        if number and number != "by_phone":
+            case = await backoffice.get_case(number)
+            if not case:
+                return f"没有找到编号为 {number} 的办件，请核对一下编号。"
+            return "查到了：" + describe_case(case)
+        cases = await backoffice.cases_by_phone(phone)
+        if not cases:
+            return f"用手机号 {mask_phone(phone)} 没有查到办件。如果是用别的号码登记的，请告诉我那个号码或受理编号。"
+        lines = [describe_case(c) for c in cases[:5]]
+        more = f"\n（共{len(cases)}件，只列出最近5件）" if len(cases) > 5 else ""
+        return f"用手机号 {mask_phone(phone)} 查到{len(cases)}件，最新的在前：\n" + "\n".join(lines) + more

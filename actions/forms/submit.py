@@ -1,0 +1,73 @@
+"""Submission after the read-back: one code path for every service."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms.spec import ServiceSpec
+from actions.services.filing import file_submission
+from actions.services.registry import services
+from state.outbox import Submission
+
+logger = logging.getLogger(__name__)
+
+FORM_CONTROL_SLOTS = ("confirm", "offered_times", "validation_failures", "requested_slot")
+
+
+def idempotency_key(tracker: Tracker, service: str) -> str:
+    """Stable for one confirmation: a redelivered action call files nothing new."""
+    message_id = tracker.latest_message.get("message_id") or ""
+    confirmed_at = next((e.get("timestamp") for e in reversed(tracker.events)
+                         if e.get("event") == "user"), "")
+    raw = f"{tracker.sender_id}|{service}|{message_id}|{confirmed_at}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def reset_events(spec: ServiceSpec) -> List[EventType]:
+    return [SlotSet(name, None) for name in spec.reset + FORM_CONTROL_SLOTS]
+
+
+class SubmitService(Action):
+    spec: ServiceSpec
+
+    def name(self) -> Text:
+        return f"action_submit_{self.spec.service}"
+
+    def submission(self, tracker: Tracker) -> Submission:
+        return Submission(
+            idempotency_key=idempotency_key(tracker, self.spec.service),
+            service=self.spec.service,
+            fields=self.spec.case_fields(tracker.current_slot_values()),
+            channel=tracker.get_latest_input_channel() or "rest",
+            conversation_id=tracker.sender_id,
+            priority=self.spec.priority,
+            needs_caseworker=self.spec.needs_caseworker,
+        )
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("confirm") is not True:
+            dispatcher.utter_message(text="还没有确认，这次没有提交。")
+            return reset_events(self.spec)
+        svc = services()
+        result = await file_submission(svc.outbox, svc.backoffice, self.submission(tracker))
+        self.tell(dispatcher, result.case_number)
+        events = reset_events(self.spec)
+        if result.case_number:
+            events.append(SlotSet("last_case_number", result.case_number))
+        return events
+
+    def tell(self, dispatcher: CollectingDispatcher, case_number: str | None) -> None:
+        if case_number:
+            dispatcher.utter_message(
+                text=f"已为您提交{self.spec.title}，受理编号是 {case_number}。"
+                     f"之后说“查进度”并报这个编号或您的手机号，就能查询办理进度。")
+        else:
+            dispatcher.utter_message(
+                text=f"您的{self.spec.title}已经记录下来了。系统正在连接业务后台，"
+                     f"稍后会自动提交，不需要您再说一遍。提交后可以用手机号查询进度。")

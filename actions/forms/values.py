@@ -1,0 +1,162 @@
+"""Pure checks of what residents give for each slot, with reasons in plain Chinese.
+
+Each check returns a `Check`: the normalised value when it is acceptable, or
+a reason and an example to re-ask with. No Rasa here, so every rule is
+tested directly.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from datetime import time as dtime
+from typing import Any
+
+from nlu.rules.address import find_address
+from nlu.rules.gazetteer import best_match, find_in_vocab
+from nlu.rules.id_number import find_id_numbers, id_problem, normalise_id
+from nlu.rules.office_hours import OfficeHours
+from nlu.rules.phone import find_phones, phone_problem
+from nlu.rules.timeexpr import find_times, resolve_time
+from nlu.rules.vocab import GAZETTEERS, GENERIC_PHRASES
+
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+@dataclass
+class Check:
+    value: Any = None
+    reason: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None and self.value not in (None, "")
+
+
+def check_phone(text: str) -> Check:
+    phones = find_phones(text)
+    if phones:
+        return Check(phones[0].value)
+    reason = phone_problem(text) or "这不像是一个电话号码"
+    return Check(reason=f"{reason}。请再说一遍，例如“13812345678”。")
+
+
+def check_id_number(text: str, today: datetime | None = None) -> Check:
+    found = find_id_numbers(text)
+    if found:
+        return Check(found[0].value)
+    candidate = re.sub(r"[^0-9Xx零〇洞一幺二两三四五六七拐八九叉]", "", text)
+    reason = id_problem(normalise_id(candidate or text), today.date() if today else None)
+    return Check(reason=f"{reason or '没有听清身份证号'}。请再核对一下，18位，最后一位可能是X。")
+
+
+_NAME_PREFIX = re.compile(r"^(我叫|我是|叫|名字是|名字叫|姓名是|姓名|他叫|她叫|老人叫|认证人是|是)")
+_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,10}$")
+
+
+def check_person_name(text: str) -> Check:
+    name = _NAME_PREFIX.sub("", re.sub(r"[\s，。,.！!？?、]", "", text))
+    name = re.sub(r"(吧|啊|呀|呢|的)$", "", name)
+    if _NAME.match(name):
+        return Check(name)
+    return Check(reason="没听清姓名。请只说名字，例如“张秀英”。")
+
+
+def check_address(text: str) -> Check:
+    match = find_address(text)
+    if match:
+        parts = {"building": match.building, "unit": match.unit, "room": match.room}
+        return Check(match.text, extra=parts)
+    cleaned = text.strip()
+    if len(cleaned) >= 4 and re.search(r"[\u4e00-\u9fff]", cleaned):
+        return Check(cleaned, extra={"building": None, "unit": None, "room": None})
+    return Check(reason="地址不够具体。请说到楼号、单元和门牌，例如“3号楼2单元502”。")
+
+
+def check_vocab(entity: str, text: str) -> Check:
+    match = best_match(find_in_vocab(text, entity, GAZETTEERS[entity]), GENERIC_PHRASES)
+    if match:
+        return Check(match.value)
+    return Check(reason="没听明白您选的是哪一项。请说选项的序号或名称。")
+
+
+def choose_by_number(text: str, options: list[str]) -> str | None:
+    """Map 1 / 第二个 / 二 to the matching option."""
+    ordinals = {"1": 0, "一": 0, "2": 1, "二": 1, "两": 1, "3": 2, "三": 2,
+                "4": 3, "四": 3, "5": 4, "五": 4, "6": 5, "六": 5, "7": 6, "七": 6, "8": 7, "八": 7}
+    m = re.fullmatch(r"\s*(?:第|选)?\s*([1-8一二两三四五六七八])\s*(?:个|项|号|种)?\s*(?:吧|。)?\s*", text)
+    if not m:
+        return None
+    index = ordinals[m.group(1)]
+    return options[index] if index < len(options) else None
+
+
+def parse_iso(value: str, tz) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def describe_time(dt: datetime) -> str:
+    half = "上午" if dt.hour < 12 else "下午"
+    return f"{dt.month}月{dt.day}日（周{WEEKDAYS_ZH[dt.weekday()]}）{half}{dt.hour}:{dt.minute:02d}"
+
+
+def _grain(value: str, text: str, now: datetime) -> str:
+    """Whether the resident gave a day, a half-day (明天下午) or a clock time."""
+    for match in find_times(text, now):
+        if match.value == value:
+            return match.grain
+    return "minute" if "T" in value else "day"
+
+
+def _first_future(text: str, now: datetime) -> str | None:
+    match = resolve_time(text, now)
+    return match.value if match else None
+
+
+def check_appointment(value: Any, text: str, now: datetime, hours: OfficeHours) -> Check:
+    """An appointment inside office hours, in the future, within the horizon."""
+    if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        value = _first_future(text, now)
+    dt = parse_iso(value, now.tzinfo) if value else None
+    if dt is None:
+        return Check(reason="没听清时间。请说具体的日期和时间，例如“下周一上午10点”")
+    grain = _grain(value, text, now)
+    if grain in ("day", "halfday"):
+        window = None
+        if grain == "halfday":
+            window = (dtime(0), dtime(12)) if dt.hour < 12 else (dtime(12), dtime(23, 59))
+        slots = hours.slots_on(dt.date(), now, window)[:3]
+        if slots:
+            return _suggest(f"{dt.month}月{dt.day}日具体几点方便？", slots)
+        dt = dt.replace(hour=dt.hour if grain == "halfday" else 9)
+    result = hours.check_appointment(dt, now)
+    if result.ok:
+        return Check(dt.strftime("%Y-%m-%dT%H:%M"))
+    return _suggest(result.reason_zh, result.suggestions)
+
+
+def _suggest(reason: str, suggestions: list[datetime]) -> Check:
+    options = [s.strftime("%Y-%m-%dT%H:%M") for s in suggestions[:3]]
+    listed = "；".join(f"{i}. {describe_time(s)}" for i, s in enumerate(suggestions[:3], 1))
+    hint = f"可以选：{listed}，回复序号即可，或者说一个别的时间。" if options else "请换一个时间。"
+    return Check(reason=f"{reason.rstrip('。？?')}。{hint}", extra={"offered_times": options})
+
+
+def check_preferred_time(value: Any, text: str, now: datetime, horizon_days: int = 30) -> Check:
+    """A repair visit may be any future time within the horizon."""
+    if not isinstance(value, str):
+        value = _first_future(text, now)
+    dt = parse_iso(value, now.tzinfo) if value else None
+    if dt is None:
+        return Check(reason="没听清时间，例如“明天上午”。")
+    end_of_day = dt.replace(hour=23, minute=59) if "T" not in value else dt
+    if end_of_day < now:
+        return Check(reason="这个时间已经过去了，请说一个以后的时间")
+    if (dt - now).days > horizon_days:
+        return Check(reason=f"只能预约{horizon_days}天以内的时间")
+    return Check(value)

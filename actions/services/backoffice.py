@@ -1,0 +1,59 @@
+"""Client for the back office case API (SERVICES.md section 4)."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+
+class BackofficeUnavailable(Exception):
+    """The back office could not be reached or failed; retrying may work."""
+
+
+class BackofficeRejected(Exception):
+    """The back office refused the request; retrying the same will not help."""
+
+
+class BackofficeClient:
+    def __init__(self, base_url: str, token: str, timeout_s: float = 5.0) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout_s,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = await self._client.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise BackofficeUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
+        if response.status_code >= 500 or response.status_code in (408, 429):
+            raise BackofficeUnavailable(f"{method} {path}: HTTP {response.status_code}")
+        return response
+
+    async def create_case(self, payload: dict[str, Any]) -> dict[str, Any]:
+        response = await self._request("POST", "/api/v1/cases", json=payload)
+        if response.status_code not in (200, 201):
+            raise BackofficeRejected(f"create case: HTTP {response.status_code}")
+        return response.json()
+
+    async def get_case(self, case_number: str) -> dict[str, Any] | None:
+        response = await self._request("GET", f"/api/v1/cases/{case_number}")
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise BackofficeRejected(f"get case: HTTP {response.status_code}")
+        return response.json()
+
+    async def cases_by_phone(self, phone: str) -> list[dict[str, Any]]:
+        response = await self._request("GET", "/api/v1/cases", params={"phone": phone})
+        if response.status_code != 200:
+            raise BackofficeRejected(f"list cases: HTTP {response.status_code}")
+        body = response.json()
+        return body.get("cases", body) if isinstance(body, dict) else body

@@ -1,0 +1,111 @@
+"""`make run`: the whole assistant on embedded defaults.
+
+Starts Redis (embedded unless REDIS_URL is set), the back office, the action
+server, the outbox worker and the Rasa server under the supervisor, prints
+where each one answers, and stops them all on Ctrl-C.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.embedded_redis import redis_argv, redis_port_from_env
+from bot.settings import Settings
+from bot.supervisor import ProcessSpec, Supervisor
+
+logger = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Layout:
+    """Ports and paths of one running assistant (make run, or a test session)."""
+    rasa_port: int
+    action_port: int
+    backoffice_port: int
+    redis_port: int | None
+    var_dir: Path
+    model: Path
+
+    def urls(self, redis_url: str) -> dict[str, str]:
+        return {
+            "Redis": redis_url,
+            "Back office API": f"http://127.0.0.1:{self.backoffice_port}/api/v1 (docs: /openapi.json)",
+            "Action server": f"http://127.0.0.1:{self.action_port}/webhook",
+            "Rasa server": f"http://127.0.0.1:{self.rasa_port}",
+            "REST channel": f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook",
+        }
+
+
+def child_env(layout: Layout, redis_url: str, base: dict[str, str]) -> dict[str, str]:
+    env = dict(base)
+    env.update({
+        "REDIS_URL": redis_url,
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{layout.action_port}/webhook",
+        "BACKOFFICE_PORT": str(layout.backoffice_port),
+        "BACKOFFICE_URL": base.get("BACKOFFICE_URL", f"http://127.0.0.1:{layout.backoffice_port}"),
+        "DATABASE_URL": base.get("DATABASE_URL", f"sqlite:///{layout.var_dir / 'backoffice.db'}"),
+        "PYTHONPATH": str(ROOT),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def build_specs(layout: Layout, redis_url: str, env: dict[str, str]) -> list[ProcessSpec]:
+    py = sys.executable
+    rasa = str(Path(py).with_name("rasa"))
+    specs = []
+    if layout.redis_port:
+        specs.append(ProcessSpec("redis", redis_argv(layout.redis_port, layout.var_dir / "redis"),
+                                 env, layout.redis_port))
+    rasa_argv = [rasa, "run", "--enable-api", "--model", str(layout.model),
+                 "--port", str(layout.rasa_port), "--interface", env.get("RASA_INTERFACE", "127.0.0.1"),
+                 "--endpoints", str(ROOT / "endpoints.yml"),
+                 "--credentials", str(ROOT / "credentials.yml")]
+    if env.get("RASA_AUTH_TOKEN"):
+        rasa_argv += ["--auth-token", env["RASA_AUTH_TOKEN"]]
+    specs += [
+        ProcessSpec("backoffice", [py, "-m", "backoffice"], env, layout.backoffice_port),
+        ProcessSpec("actions", [py, "-m", "rasa_sdk", "--actions", "actions",
+                                "--port", str(layout.action_port)], env, layout.action_port),
+        ProcessSpec("outbox", [py, "-m", "actions.outbox_worker"], env),
+        ProcessSpec("rasa", rasa_argv, env, layout.rasa_port, ready_timeout_s=300),
+    ]
+    return specs
+
+
+def default_layout(settings: Settings) -> Layout:
+    var_dir = Path(settings.var_dir).resolve()
+    return Layout(settings.rasa_port, settings.action_port, settings.backoffice_port,
+                  None if settings.redis_url else redis_port_from_env(), var_dir,
+                  ROOT / "models" / "community.tar.gz")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = Settings.from_env()
+    layout = default_layout(settings)
+    redis_url = settings.redis_url or f"redis://127.0.0.1:{layout.redis_port}/0"
+    env = child_env(layout, redis_url, dict(os.environ))
+    supervisor = Supervisor(build_specs(layout, redis_url, env), layout.var_dir / "log")
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        supervisor.start_all()
+        print("\n社区服务助手已启动 / The assistant is running:", flush=True)
+        for name, url in layout.urls(redis_url).items():
+            print(f"  {name:16} {url}", flush=True)
+        print(f"  Logs             {layout.var_dir / 'log'}\nPress Ctrl-C to stop.\n", flush=True)
+        supervisor.run_forever()
+    except KeyboardInterrupt:
+        logger.info("stopping")
+    finally:
+        supervisor.stop_all()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""Find and resolve Chinese time expressions (明天上午, 下周三, 12月5号下午两点).
+
+JioNLP does the heavy lifting; this module fixes what a booking assistant
+needs and JioNLP does not give: the future reading of ambiguous dates (这周五
+said on a Saturday is next Friday, not yesterday's week), afternoon for a bare
+两点, a few colloquial forms (马上, 月底, 12.5), and never mistaking a phone,
+an ID number or a building number for a date.
+
+Half-day expressions (明天上午) resolve to the half-day's start with grain
+'halfday' and has_time False, so callers know to offer slots: 上午 09:00 (the
+centre opens at 9), 中午 12:00, 下午 14:00 (a plain afternoon time, not the
+13:30 reopening, because people saying 下午 rarely mean right after lunch),
+傍晚 17:00, 晚上 19:00.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+import types
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from nlu.rules.digits import digit_runs, fullwidth_to_ascii
+
+logger = logging.getLogger(__name__)
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class TimeMatch:
+    start: int
+    end: int
+    text: str
+    value: str  # 'YYYY-MM-DD' for grain 'day', else 'YYYY-MM-DDTHH:MM'
+    has_time: bool
+    grain: str  # 'day' | 'halfday' | 'minute'
+
+    def as_datetime(self) -> datetime:
+        """The value as an aware datetime in Asia/Shanghai (midnight for a day)."""
+        return datetime.fromisoformat(self.value).replace(tzinfo=TZ)
+
+
+_jio: Any = None
+
+
+def _jionlp() -> Any:
+    """Import JioNLP on first use: the import takes a while and prints a banner."""
+    global _jio
+    if _jio is None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            import jionlp
+            from jionlp.gadget import time_parser
+        # The time parser logs every parse it recovers from (每周三次) as a
+        # traceback through logging.error() on the root logger, which also
+        # configures root logging as a side effect. Those are expected misses
+        # for us: send them to our own logger at DEBUG instead.
+        time_parser.logging = types.SimpleNamespace(
+            error=logger.debug, warning=logger.debug, info=logger.debug, debug=logger.debug)
+        _jio = jionlp
+    return _jio
+
+
+# Contractions JioNLP reads as a whole day or not at all.
+_REWRITES = (("明早", "明天早上"), ("今早", "今天早上"), ("明晚", "明天晚上"),
+             ("：", ":"), ("．", "."))
+_HALFDAY = re.compile(r"凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间|今晚|晚")
+_HALFDAY_START = {"上午": (9, 0), "早上": (9, 0), "早晨": (9, 0), "中午": (12, 0),
+                  "下午": (14, 0), "傍晚": (17, 0), "晚上": (19, 0), "今晚": (19, 0),
+                  "晚": (19, 0)}
+_RANGE = re.compile(r"到|至|-|~|～")
+_CLOCK = re.compile(r"\d\s*[点:]|[零一二两三四五六七八九十]点|点半|分")
+_RELATIVE = re.compile(r"[后前]$|以后|之后|以前|之前")
+_PAST_MARK = re.compile(r"昨|前天|上周|上个|上星期|上礼拜|去年|前年|刚才")
+_YEAR = re.compile(r"年|\d{4}[-/.]")
+_WEEKDAY = re.compile(r"周|星期|礼拜")
+# Festivals; 十一点 is eleven o'clock, not National Day.
+_FESTIVAL = r"节|旦|除夕|国庆|五一(?![点:])|十一(?![点:])|元宵|中秋|端午|清明|重阳"
+# Year-less calendar dates, festivals included: next year's once past.
+_CALENDAR = re.compile(rf"月|\d[/\-.]\d|{_FESTIVAL}")
+_DAY_OF_MONTH = re.compile(r"[号日]")
+_DATE_WORD = re.compile(rf"[天日号周月年今明昨]|星期|礼拜|现在|后|{_FESTIVAL}")
+# A bare day number (3号, 十一) right before 楼/单元/室 is a building, not a date.
+_BARE_DAY = re.compile(r"^[\d零一二两三四五六七八九十]+[号日]?$")
+_ADDRESS_NEXT = re.compile(r"^\s*(?:号?楼|栋|幢|座|单元|室|层|院|门|线|床)")
+# digit_runs joins digits across dashes and spaces, so 2026-12-05 09 is a run too.
+_ISO_DATE = re.compile(r"\d{4}([-/.])\d{1,2}\1\d{1,2}(\s+\d{1,2})?")
+_NOW_WORDS = re.compile(r"一会儿?|待会儿?|等会儿?|马上|立刻|立即")
+_MONTH_END = re.compile(r"(这个|本|下个?)?月底")
+_DOT_DATE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[号日]?"
+                       r"(?![\d.%]|元|块|米|斤|公斤|岁|度|万|千|倍)")
+
+
+def _normalise(text: str) -> tuple[str, list[int], list[int]]:
+    """Rewrite contractions, keeping each new char's original span for offsets."""
+    text = fullwidth_to_ascii(text)
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    while i < len(text):
+        src, dst = next(((s, d) for s, d in _REWRITES if text.startswith(s, i)),
+                        (text[i], text[i]))
+        out.append(dst)
+        starts.extend([i] * len(dst))
+        ends.extend([i + len(src)] * len(dst))
+        i += len(src)
+    return "".join(out), starts, ends
+
+
+def _fmt(moment: datetime, grain: str) -> str:
+    return moment.strftime("%Y-%m-%d" if grain == "day" else "%Y-%m-%dT%H:%M")
+
+
+def _is_past(begin: datetime, finish: datetime, grain: str, now: datetime) -> bool:
+    if grain == "day":
+        return begin.date() < now.date()
+    if grain == "halfday":
+        return finish < now
+    return begin < now.replace(second=0, microsecond=0)
+
+
+def _add_month(moment: datetime) -> datetime:
+    year, month = moment.year, moment.month
+    while True:  # 31号 said in November means 31 December, not a crash
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        with contextlib.suppress(ValueError):
+            return moment.replace(year=year, month=month)
+
+
+def _next_year_date(text: str, begin: datetime, now: datetime) -> date:
+    """Re-read a year-less date one year on; festivals (春节) move by the calendar."""
+    try:
+        parsed = _jionlp().parse_time(text, time_base=now.replace(year=now.year + 1))
+        return datetime.fromisoformat(parsed["time"][0]).date()
+    except Exception:  # 2月29日: fall back to the plain year step
+        return begin.date().replace(year=begin.year + 1)
+
+
+def _prefer_future(text: str, span: tuple[datetime, datetime], grain: str,
+                   now: datetime) -> tuple[datetime, datetime]:
+    begin, finish = span
+    if _PAST_MARK.search(text) or _YEAR.search(text) or not _is_past(begin, finish, grain, now):
+        return begin, finish
+    if _WEEKDAY.search(text):
+        step = timedelta(days=7)
+    elif _CALENDAR.search(text):
+        new_day = _next_year_date(text, begin, now)
+        step = timedelta(days=(new_day - begin.date()).days)
+    elif _DAY_OF_MONTH.search(text):
+        step = _add_month(begin) - begin
+    elif not _DATE_WORD.search(text):
+        step = timedelta(days=1)  # a bare clock time: the next one to come
+    else:
+        return begin, finish  # 今天上午 said in the afternoon stays as said
+    while _is_past(begin, finish, grain, now):
+        begin, finish = begin + step, finish + step
+    return begin, finish
+
+
+def _grain_of(item: dict, text: str, begin: datetime,
+              finish: datetime) -> tuple[str, datetime] | None:
+    if item["type"] == "time_span":
+        is_clock = begin.time() != datetime.min.time() or _CLOCK.search(text)
+        return ("minute" if is_clock else "day"), begin
+    if finish - begin > timedelta(days=1):
+        return None  # 这周, 今年: a period, not something to book
+    halfday = _HALFDAY.search(text)
+    if item["detail"].get("definition") == "blur":
+        if halfday and halfday.group(0) in _HALFDAY_START:
+            hour, minute = _HALFDAY_START[halfday.group(0)]
+            return "halfday", begin.replace(hour=hour, minute=minute)
+        return ("halfday" if halfday else "day"), begin
+    if finish - begin >= timedelta(hours=23):
+        return "day", begin
+    if 1 <= begin.hour <= 6 and not halfday and not _RELATIVE.search(text):
+        begin += timedelta(hours=12)  # 两点 at a service centre is 14:00
+    return "minute", begin
+
+
+def _resolve_item(item: dict, norm: str, now: datetime) -> tuple[str, datetime] | None:
+    text, (lo, hi) = item["text"], item["offset"]
+    if item["type"] not in ("time_point", "time_span"):
+        return None  # periods (每周三) and durations (两天) are not a moment
+    if item["type"] == "time_span" and not _RANGE.search(text):
+        return None  # 今年, 周五之前: no single moment to book
+    if _BARE_DAY.match(text) and (_ADDRESS_NEXT.match(norm[hi:]) or lo and norm[lo - 1] in "路街巷"):
+        return None
+    times = item["detail"]["time"]
+    begin, finish = (datetime.fromisoformat(t).replace(tzinfo=TZ) for t in times[:2])
+    if "周末" in text and begin.weekday() == 6:
+        # JioNLP gives Sunday; residents mean the weekend, which starts on Saturday.
+        begin, finish = begin - timedelta(days=1), finish - timedelta(days=1)
+    graded = _grain_of(item, text, begin, finish)
+    if graded is None:
+        return None
+    grain, shifted = graded
+    if grain == "minute":  # a half-day still ends when JioNLP says it does
+        finish += shifted - begin
+    begin, _ = _prefer_future(text, (shifted, finish), grain, now)
+    return grain, begin
+
+
+def _custom_matches(norm: str, now: datetime) -> list[tuple[int, int, datetime, str]]:
+    """Colloquial forms JioNLP misses: 马上, 月底, 12.5."""
+    found = [(m.start(), m.end(), now.replace(second=0, microsecond=0), "minute")
+             for m in _NOW_WORDS.finditer(norm)]
+    for m in _MONTH_END.finditer(norm):
+        first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        if m.group(1) in ("下", "下个"):
+            first = _add_month(first)
+        found.append((m.start(), m.end(), _add_month(first) - timedelta(days=1), "day"))
+    for m in _DOT_DATE.finditer(norm):
+        with contextlib.suppress(ValueError):  # 2.30 is not a date
+            day = now.replace(month=int(m.group(1)), day=int(m.group(2)),
+                              hour=0, minute=0, second=0, microsecond=0)
+            if day.date() < now.date():
+                day = day.replace(year=day.year + 1)
+            found.append((m.start(), m.end(), day, "day"))
+    return found
+
+
+def _overlaps(lo: int, hi: int, spans: list[tuple[int, int]]) -> bool:
+    return any(lo < s_hi and s_lo < hi for s_lo, s_hi in spans)
+
+
+def _jio_matches(norm: str, now: datetime) -> list[tuple[int, int, datetime, str]]:
+    base = now.replace(tzinfo=None, microsecond=0)
+    try:
+        items = _jionlp().ner.extract_time(norm, time_base=base, with_parsing=True)
+    except Exception:  # JioNLP raises on some odd inputs; no time is the safe answer
+        logger.debug("jionlp failed on %r", norm, exc_info=True)
+        return []
+    found = []
+    for item in items:
+        resolved = _resolve_item(item, norm, now)
+        if resolved:
+            grain, begin = resolved
+            found.append((item["offset"][0], item["offset"][1], begin, grain))
+    return found
+
+
+def find_times(text: str, now: datetime) -> list[TimeMatch]:
+    """All time expressions in ``text``, resolved against ``now`` (aware), in order."""
+    now = now.astimezone(TZ)
+    norm, starts, ends = _normalise(text)
+    # Phone and ID numbers: JioNLP sometimes reads parts of them as dates.
+    blocked = [(lo, hi) for lo, hi, _ in digit_runs(norm, min_len=7)
+               if not _ISO_DATE.fullmatch(norm[lo:hi])]
+    kept: list[tuple[int, int, datetime, str]] = []
+    for match in _custom_matches(norm, now) + _jio_matches(norm, now):
+        taken = blocked + [(lo, hi) for lo, hi, *_ in kept]
+        if not _overlaps(match[0], match[1], taken):
+            kept.append(match)
+    result = []
+    for lo, hi, moment, grain in sorted(kept, key=lambda m: m[0]):
+        start, end = starts[lo], ends[hi - 1]
+        result.append(TimeMatch(start, end, text[start:end], _fmt(moment, grain),
+                                grain == "minute", grain))
+    return result
+
+
+def _is_upcoming(match: TimeMatch, now: datetime) -> bool:
+    moment = match.as_datetime()
+    if match.grain == "minute":
+        return moment >= now.replace(second=0, microsecond=0)
+    return moment.date() >= now.date()
+
+
+def resolve_time(text: str, now: datetime) -> TimeMatch | None:
+    """The time a resident most likely means: the first one not in the past.
+
+    In 昨天开始漏水，明天上午来修 the visit is 明天上午; when every match is
+    in the past the first is returned so the caller can say so.
+    """
+    matches = find_times(text, now)
+    upcoming = [m for m in matches if _is_upcoming(m, now.astimezone(TZ))]
+    return (upcoming or matches or [None])[0]

@@ -1,0 +1,74 @@
+"""Canonical entity values and the words residents use for them.
+
+One table per entity; the gazetteer matches these by characters and by
+pinyin, so a recogniser's homophone (包修, 设保) still lands on the value.
+Order matters inside a table only for overlaps: longer phrases win anyway.
+"""
+from __future__ import annotations
+
+REPAIR_CATEGORY: dict[str, list[str]] = {
+    "water": ["水管", "漏水", "渗水", "滴水", "下水道", "堵了", "马桶", "水龙头", "水表",
+              "没水", "停水", "水压", "地漏", "返水", "淋浴", "管道"],
+    "electricity": ["跳闸", "停电", "没电", "电路", "插座", "电线", "漏电", "电表", "开关",
+                    "灯不亮", "灯坏了", "断电", "保险丝", "空气开关"],
+    "gas": ["燃气灶", "煤气灶", "打不着火", "点不着", "燃气表", "热水器打不着", "灶台打不着"],
+    "door_window": ["门锁", "窗户", "防盗门", "窗户关不上", "门关不上", "玻璃碎", "纱窗",
+                    "门坏了", "锁坏了", "窗框"],
+    "elevator": ["电梯", "电梯坏了", "电梯停了", "困电梯", "电梯异响"],
+    "heating": ["暖气", "暖气片", "地暖", "供暖", "暖气不热", "散热器"],
+    "public_facility": ["楼道灯", "单元门", "门禁", "健身器材", "路灯", "楼道", "垃圾桶",
+                        "公共区域", "小区大门", "围墙", "井盖", "监控", "充电桩", "信报箱"],
+    "other": ["其他问题", "别的问题"],
+}
+
+CERT_METHOD: dict[str, list[str]] = {
+    "home_visit": ["上门", "到家", "来家里", "入户", "上门认证", "行动不便", "走不动"],
+    "window": ["窗口", "去中心", "到中心", "现场", "柜台", "自己过去", "到社区"],
+    "online_guidance": ["线上", "网上", "手机上", "视频认证", "刷脸", "人脸识别", "app", "小程序",
+                        "远程", "指导我在手机"],
+}
+
+SERVICE_TYPE: dict[str, list[str]] = {
+    "meal": ["助餐", "送餐", "吃饭", "老年食堂", "做饭"],
+    "bath": ["助浴", "洗澡"],
+    "cleaning": ["助洁", "打扫", "保洁", "做卫生", "家政"],
+    "medical": ["助医", "陪诊", "看病", "量血压", "上门护理", "拿药"],
+}
+
+CONSULTATION_TYPE: dict[str, list[str]] = {
+    "legal": ["法律", "律师", "打官司", "纠纷", "法律咨询", "遗嘱"],
+    "psychological": ["心理", "心理咨询", "抑郁", "焦虑", "睡不着", "压力大"],
+    "family_doctor": ["家庭医生", "签约医生", "家医签约"],
+}
+
+EMERGENCY_TYPE: dict[str, list[str]] = {
+    "fall": ["摔倒", "摔了", "跌倒", "起不来"],
+    "gas": ["煤气味", "燃气味", "燃气泄漏", "煤气泄漏", "天然气味", "漏气"],
+    "fire": ["着火", "失火", "冒烟", "火灾"],
+    "medical": ["晕倒", "昏迷", "胸口疼", "喘不上气", "心脏病", "中风", "不舒服", "发烧"],
+}
+
+GAZETTEERS: dict[str, dict[str, list[str]]] = {
+    "repair_category": REPAIR_CATEGORY,
+    "cert_method": CERT_METHOD,
+    "service_type": SERVICE_TYPE,
+    "consultation_type": CONSULTATION_TYPE,
+    "emergency_type": EMERGENCY_TYPE,
+}
+
+# Plain words for read-backs and status replies.
+LABELS_ZH: dict[str, dict[str, str]] = {
+    "repair_category": {"water": "水管/用水", "electricity": "电路/用电", "gas": "燃气设备",
+                        "door_window": "门窗", "elevator": "电梯", "heating": "暖气",
+                        "public_facility": "公共设施", "other": "其他"},
+    "cert_method": {"home_visit": "工作人员上门认证", "window": "到中心窗口认证",
+                    "online_guidance": "工作人员指导线上认证"},
+}
+
+# Symptoms that say little about the trade on their own: 暖气片漏水 is a
+# heating repair, 楼道灯不亮 a public facility. A specific object wins over
+# these when both are mentioned.
+GENERIC_PHRASES: frozenset[str] = frozenset(
+    ["漏水", "渗水", "滴水", "堵了", "没水", "停水", "停电", "没电", "灯不亮", "灯坏了",
+     "断电", "开关", "管道", "楼道", "门坏了", "不舒服"]
+)

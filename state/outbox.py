@@ -1,0 +1,81 @@
+"""Pending case submissions, kept in Redis until the back office accepts them.
+
+A submission is written here *before* the first attempt to file it, so a
+crash or a back office outage between the resident's confirmation and the
+201 never loses it. The idempotency key makes every retry safe: the back
+office returns the same case for the same key.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import redis.asyncio as aioredis
+
+
+@dataclass
+class Submission:
+    idempotency_key: str
+    service: str
+    fields: dict[str, Any]
+    channel: str
+    conversation_id: str
+    priority: str = "normal"
+    needs_caseworker: bool = False
+    attempts: int = 0
+    queued_at: float = field(default_factory=time.time)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "fields": self.fields,
+            "channel": self.channel,
+            "conversation_id": self.conversation_id,
+            "idempotency_key": self.idempotency_key,
+            "priority": self.priority,
+            "needs_caseworker": self.needs_caseworker,
+        }
+
+
+class Outbox:
+    def __init__(self, redis: aioredis.Redis, prefix: str) -> None:
+        self._redis = redis
+        self._pending = f"{prefix}:outbox:pending"
+        self._filed = f"{prefix}:outbox:filed"
+        self._dead = f"{prefix}:outbox:dead"
+
+    async def put(self, submission: Submission) -> None:
+        await self._redis.hset(self._pending, submission.idempotency_key,
+                               json.dumps(asdict(submission), ensure_ascii=False))
+
+    async def pending(self) -> list[Submission]:
+        raw = await self._redis.hgetall(self._pending)
+        items = [Submission(**json.loads(v)) for v in raw.values()]
+        return sorted(items, key=lambda s: s.queued_at)
+
+    async def count(self) -> int:
+        return await self._redis.hlen(self._pending)
+
+    async def mark_filed(self, key: str, case_number: str) -> None:
+        """Record the case number and drop the pending entry atomically."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self._filed, key, case_number)
+            pipe.hdel(self._pending, key)
+            await pipe.execute()
+
+    async def filed_case(self, key: str) -> str | None:
+        return await self._redis.hget(self._filed, key)
+
+    async def record_attempt(self, submission: Submission) -> None:
+        submission.attempts += 1
+        await self.put(submission)
+
+    async def mark_dead(self, submission: Submission, reason: str) -> None:
+        """Keep a submission the back office refuses outright for a human to see."""
+        entry = dict(asdict(submission), reason=reason)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self._dead, submission.idempotency_key, json.dumps(entry, ensure_ascii=False))
+            pipe.hdel(self._pending, submission.idempotency_key)
+            await pipe.execute()

@@ -1,0 +1,93 @@
+import pytest
+
+from nlu.rules.address import find_address, normalise_address_parts
+
+
+@pytest.mark.parametrize("text, said, building, unit, room", [
+    ("3号楼2单元502", "3号楼2单元502", "3", "2", "502"),
+    ("阳光小区三号楼二单元五零二", "阳光小区三号楼二单元五零二", "3", "2", "502"),
+    ("5栋1单元301室", "5栋1单元301室", "5", "1", "301"),
+    ("5幢1单元301", "5幢1单元301", "5", "1", "301"),
+    ("幸福里7号楼三单元六零二", "幸福里7号楼三单元六零二", "7", "3", "602"),
+    ("和平路12号院3号楼", "和平路12号院3号楼", "3", None, None),
+    ("3号楼2单元五百零二室", "3号楼2单元五百零二室", "3", "2", "502"),
+    ("１２号楼３单元１２０２", "１２号楼３单元１２０２", "12", "3", "1202"),
+    ("十二号楼", "十二号楼", "12", None, None),
+    ("12号2门1202号", "12号2门1202号", "12", "2", "1202"),
+    ("金色家园12号2单元", "金色家园12号2单元", "12", "2", None),
+    ("阳光小区的3号楼", "阳光小区的3号楼", "3", None, None),
+    ("3号楼2单元5楼502", "3号楼2单元5楼502", "3", "2", "502"),
+    ("A座1202", "A座1202", "A", None, "1202"),
+    ("502室", "502室", None, None, "502"),
+])
+def test_addresses_as_residents_say_them(text: str, said: str, building: str | None,
+                                         unit: str | None, room: str | None) -> None:
+    match = find_address(text)
+    assert match is not None, text
+    assert (match.text, match.building, match.unit, match.room) == (said, building, unit, room)
+    assert text[match.start:match.end] == match.text
+
+
+@pytest.mark.parametrize("text, said", [
+    ("我家住在阳光小区3号楼2单元502，电话13812345678", "阳光小区3号楼2单元502"),
+    ("我住在幸福家园五栋二单元", "幸福家园五栋二单元"),
+    ("家住阳光小区5栋", "阳光小区5栋"),
+    ("你好我想报修，3号楼2单元502厨房水管漏水", "3号楼2单元502"),
+    ("地址 2单元502", "2单元502"),
+    ("下午两点来三号楼", "三号楼"),
+])
+def test_lead_in_words_are_not_part_of_the_address(text: str, said: str) -> None:
+    assert find_address(text).text == said
+
+
+@pytest.mark.parametrize("text, said, building, unit", [
+    ("3号楼楼道灯坏了", "3号楼楼道", "3", None),
+    ("2单元电梯坏了", "2单元电梯", None, "2"),
+    ("5栋的单元门关不上", "5栋的单元门", "5", None),
+])
+def test_common_areas_of_a_building(text: str, said: str, building: str | None,
+                                    unit: str | None) -> None:
+    match = find_address(text)
+    assert (match.text, match.building, match.unit, match.room) == (said, building, unit, None)
+
+
+@pytest.mark.parametrize("text, said", [
+    ("小区东门的路灯不亮", "小区东门"),
+    ("阳光花园东门的路灯不亮", "阳光花园东门"),
+    ("幸福家园停车场", "幸福家园停车场"),
+])
+def test_common_areas_of_the_community(text: str, said: str) -> None:
+    match = find_address(text)
+    assert (match.text, match.building, match.unit, match.room) == (said, None, None, None)
+
+
+def test_phone_next_to_an_address_is_not_the_room() -> None:
+    match = find_address("3号楼2单元502 13812345678")
+    assert (match.building, match.unit, match.room) == ("3", "2", "502")
+    match = find_address("幺三八幺二三四五六七八 3号楼")
+    assert (match.text, match.room) == ("3号楼", None)
+
+
+@pytest.mark.parametrize("text", [
+    "13812345678",
+    "电话13812345678",
+    "电话是138 1234 5678",
+    "幺三八幺二三四五六七八",
+    "身份证110105194912310023",
+    "明天3号去",
+    "12月5号下午两点",
+    "住在3楼",
+    "我家里的门口",
+    "五百零二",
+    "我今年85岁",
+    "",
+])
+def test_not_an_address(text: str) -> None:
+    assert find_address(text) is None
+
+
+def test_normalise_address_parts() -> None:
+    assert normalise_address_parts("三号楼", "二单元", "五零二") == {
+        "building": "3", "unit": "2", "room": "502"}
+    assert normalise_address_parts("十二", None, "１２０２室") == {
+        "building": "12", "unit": None, "room": "1202"}

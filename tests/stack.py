@@ -1,0 +1,109 @@
+"""Start the real assistant (Redis, back office, actions, outbox, Rasa) for tests.
+
+Uses the same process specs as `make run`, on free loopback ports and a
+temporary var/ directory.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bot.embedded_redis import free_port
+from bot.run import ROOT, Layout, build_specs, child_env
+from bot.supervisor import Supervisor
+
+BACKOFFICE_TOKEN = "test-backoffice-token"
+STAFF_TOKEN = "test-staff-token"
+
+
+def ensure_model() -> Path:
+    """Train once (make skips it when data and config are unchanged)."""
+    subprocess.run(["make", "-s", "model"], cwd=ROOT, check=True)
+    return ROOT / "models" / "community.tar.gz"
+
+
+@dataclass
+class Stack:
+    layout: Layout
+    redis_url: str
+    prefix: str
+    supervisor: Supervisor
+
+    @property
+    def rasa(self) -> str:
+        return f"http://127.0.0.1:{self.layout.rasa_port}"
+
+    @property
+    def backoffice(self) -> str:
+        return f"http://127.0.0.1:{self.layout.backoffice_port}"
+
+    def child(self, name: str):
+        return next(c for c in self.supervisor.children if c.spec.name == name)
+
+    def stop(self, name: str) -> None:
+        proc = self.child(name).proc
+        proc.terminate()
+        proc.wait(timeout=20)
+
+    def start(self, name: str) -> None:
+        child = self.child(name)
+        self.supervisor._spawn(child)
+        assert self.supervisor.wait_ready(child), f"{name} did not come back"
+
+    def say(self, sender: str, text: str) -> list[str]:
+        response = httpx.post(f"{self.rasa}/webhooks/rest/webhook",
+                              json={"sender": sender, "message": text}, timeout=60)
+        response.raise_for_status()
+        return [m.get("text", "") for m in response.json()]
+
+    def tracker(self, sender: str) -> dict:
+        response = httpx.get(f"{self.rasa}/conversations/{sender}/tracker", timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def slots(self, sender: str) -> dict:
+        return self.tracker(sender)["slots"]
+
+    def cases(self, **params) -> list[dict]:
+        response = httpx.get(f"{self.backoffice}/api/v1/cases", params=params, timeout=10,
+                             headers={"Authorization": f"Bearer {BACKOFFICE_TOKEN}"})
+        response.raise_for_status()
+        body = response.json()
+        return body.get("cases", body) if isinstance(body, dict) else body
+
+
+def start_stack(tmp: Path) -> Stack:
+    model = ensure_model()
+    external = os.environ.get("REDIS_URL")
+    layout = Layout(free_port(), free_port(), free_port(), None if external else free_port(),
+                    tmp, model)
+    redis_url = external or f"redis://127.0.0.1:{layout.redis_port}/0"
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    base = dict(os.environ, REDIS_KEY_PREFIX=prefix, BACKOFFICE_TOKEN=BACKOFFICE_TOKEN,
+                BACKOFFICE_STAFF_TOKEN=STAFF_TOKEN, OUTBOX_RETRY_SECONDS="1",
+                BACKOFFICE_TIMEOUT_SECONDS="3")
+    base.pop("DATABASE_URL", None)
+    env = child_env(layout, redis_url, base)
+    supervisor = Supervisor(build_specs(layout, redis_url, env), tmp / "log")
+    try:
+        supervisor.start_all()
+    except Exception:
+        supervisor.stop_all()
+        raise
+    return Stack(layout, redis_url, prefix, supervisor)
+
+
+def wait_for(predicate, timeout_s: float = 30.0, interval_s: float = 0.5):
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval_s)
+    return predicate()
