@@ -73,7 +73,7 @@ class ActionCancelService(Action):
         spec = SPECS.get(active_service(tracker) or "")
         if not tracker.active_loop.get("name"):
             dispatcher.utter_message(response="utter_nothing_to_cancel")
-            return []
+            return [ActiveLoop(None)]
         dispatcher.utter_message(response="utter_cancelled")
         events: List[EventType] = [ActiveLoop(None)]
         if spec:

@@ -7,6 +7,7 @@ signal, and its last log lines) is logged; Ctrl-C stops every child.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import subprocess
@@ -57,6 +58,14 @@ def tail(path: Path, lines: int = 5) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    """Signal the child's whole process group (it leads its own session)."""
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 class Supervisor:
@@ -119,11 +128,11 @@ class Supervisor:
             self.check_once()
             time.sleep(poll_s)
 
-    def stop_all(self, grace_s: float = 10.0) -> None:
+    def stop_all(self, grace_s: float = 15.0) -> None:
         self._stopping = True
         for child in reversed(self.children):
             if child.proc and child.proc.poll() is None:
-                child.proc.terminate()
+                _signal_group(child.proc, signal.SIGTERM)
         deadline = time.time() + grace_s
         for child in reversed(self.children):
             if not child.proc:
@@ -132,5 +141,5 @@ class Supervisor:
                 child.proc.wait(timeout=max(0.1, deadline - time.time()))
             except subprocess.TimeoutExpired:
                 logger.warning("%s did not stop in time; killing it", child.spec.name)
-                child.proc.kill()
+                _signal_group(child.proc, signal.SIGKILL)
                 child.proc.wait()

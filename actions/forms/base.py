@@ -8,6 +8,7 @@ times, choices, confirmation) live here once.
 from __future__ import annotations
 
 import logging
+from abc import abstractmethod
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
@@ -52,8 +53,9 @@ class ServiceForm(FormValidationAction):
     def name(self) -> Text:
         return f"validate_{self.service}_form"
 
+    @abstractmethod
     def slots(self, tracker: Tracker) -> List[str]:
-        raise NotImplementedError
+        """The service's required slots for what is known so far (no `confirm`)."""
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:

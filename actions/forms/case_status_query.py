@@ -43,6 +43,9 @@ class ValidateCaseStatusQueryForm(ServiceForm):
 
     service = "case_status_query"
 
+    def slots(self, tracker: Tracker) -> List[str]:
+        return ["case_number"]
+
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         if tracker.get_slot("phone") and latest_intent(tracker) == "case_status_query":
             return []

@@ -7,23 +7,25 @@ from typing import Any, List
 from rasa_sdk import Tracker
 
 from actions.forms.base import ServiceForm, latest_intent
-from actions.forms.spec import ServiceSpec, register
+from actions.forms.spec import SPECS
 from actions.forms.submit import SubmitService
+from nlu.rules.address import find_address
 from nlu.rules.digits import normalise_digit_runs
 
-SPEC = register(ServiceSpec(
-    service="property_repair",
-    title="物业报修",
-    fields=("address", "repair_category", "description", "phone", "preferred_time"),
-    reset=("repair_category", "description", "preferred_time"),
-))
+SPEC = SPECS["property_repair"]
 
-# Long digit runs (phones, ID numbers) never belong in a free-text description.
-_LONG_DIGITS = re.compile(r"\d{7,}")
+# Phones and ID numbers (with the words that introduce them) never belong in
+# a free-text description; the address has its own field.
+_CONTACT = re.compile(r"(?:我的)?(?:联系)?(?:电话|手机|手机号|号码|身份证)?(?:号码?)?(?:是|:|：)?\s*[\dXx]{7,}")
 
 
 def clean_description(text: str) -> str:
-    return _LONG_DIGITS.sub("", normalise_digit_runs(text)).strip(" ，,。")
+    text = normalise_digit_runs(text)
+    address = find_address(text)
+    if address:
+        text = text[:address.start] + text[address.end:]
+    text = _CONTACT.sub("", text)
+    return re.sub(r"^[\s，,。]*(?:我家|家里)?[的\s，,]*|[\s，,。]+$", "", text)
 
 
 class ValidatePropertyRepairForm(ServiceForm):

@@ -6,15 +6,10 @@ from typing import List
 from rasa_sdk import Tracker
 
 from actions.forms.base import ServiceForm
-from actions.forms.spec import ServiceSpec, register
+from actions.forms.spec import SPECS
 from actions.forms.submit import SubmitService
 
-SPEC = register(ServiceSpec(
-    service="social_security_certification",
-    title="社保待遇资格认证预约",
-    fields=("person_name", "id_number", "phone", "cert_method", "appointment_time", "address"),
-    reset=("cert_method", "appointment_time"),
-))
+SPEC = SPECS["social_security_certification"]
 
 NEEDS_APPOINTMENT = {"home_visit", "window"}
 

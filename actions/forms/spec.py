@@ -55,9 +55,18 @@ def display(name: str, value: Any, describe_time: Callable[[str], str]) -> str:
     return str(value)
 
 
-SPECS: dict[str, ServiceSpec] = {}
-
-
-def register(spec: ServiceSpec) -> ServiceSpec:
-    SPECS[spec.service] = spec
-    return spec
+_ALL = (
+    ServiceSpec(
+        service="property_repair",
+        title="物业报修",
+        fields=("address", "repair_category", "description", "phone", "preferred_time"),
+        reset=("repair_category", "description", "preferred_time"),
+    ),
+    ServiceSpec(
+        service="social_security_certification",
+        title="社保待遇资格认证预约",
+        fields=("person_name", "id_number", "phone", "cert_method", "appointment_time", "address"),
+        reset=("cert_method", "appointment_time"),
+    ),
+)
+SPECS: dict[str, ServiceSpec] = {spec.service: spec for spec in _ALL}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -32,8 +33,13 @@ def reset_events(spec: ServiceSpec) -> List[EventType]:
     return [SlotSet(name, None) for name in spec.reset + FORM_CONTROL_SLOTS]
 
 
-class SubmitService(Action):
-    spec: ServiceSpec
+class SubmitService(Action, ABC):
+    """Subclasses name their service's spec; this class is never registered."""
+
+    @property
+    @abstractmethod
+    def spec(self) -> ServiceSpec:
+        ...
 
     def name(self) -> Text:
         return f"action_submit_{self.spec.service}"
