@@ -48,6 +48,8 @@ class ActionRepeatLast(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        if (tracker.active_loop or {}).get("name"):
+            return []  # the form asks its question again right after this
         last = [e for e in tracker.events if e.get("event") == "bot" and e.get("text")]
         if not last:
             dispatcher.utter_message(response="utter_greet")

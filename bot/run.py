@@ -86,6 +86,10 @@ def default_layout(settings: Settings) -> Layout:
                   ROOT / "models" / "community.tar.gz")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = Settings.from_env()
@@ -93,7 +97,9 @@ def main() -> None:
     redis_url = settings.redis_url or f"redis://127.0.0.1:{layout.redis_port}/0"
     env = child_env(layout, redis_url, dict(os.environ))
     supervisor = Supervisor(build_specs(layout, redis_url, env), layout.var_dir / "log")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Explicit handlers: a background `make run` starts with SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         supervisor.start_all()
         print("\n社区服务助手已启动 / The assistant is running:", flush=True)

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 # the form must not swallow them as an attempt at the requested slot.
 INTERRUPTING_INTENTS = frozenset({
     "cancel", "request_human", "repeat", "faq", "bot_challenge", "out_of_scope",
-    "emergency_help", "goodbye",
+    "emergency_help",
 })
 MAX_FAILURES = 3
 
@@ -73,8 +73,10 @@ class ServiceForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         filled_now = {e["name"] for e in events} | set(tracker.slots_to_validate())
         text = latest_text(tracker)
+        # "2" answers a numbered question whatever the classifier made of it.
+        is_choice = values.choose_by_number(text, list(range(9))) is not None
         if (not requested or requested in filled_now or not text
-                or latest_intent(tracker) in INTERRUPTING_INTENTS):
+                or (latest_intent(tracker) in INTERRUPTING_INTENTS and not is_choice)):
             return events
         raw = self.raw_answer(requested, text, tracker)
         if raw is not None:

@@ -20,11 +20,25 @@ _CONTACT = re.compile(r"(?:我的)?(?:联系)?(?:电话|手机|手机号|号码|
 
 
 def clean_description(text: str) -> str:
-    text = normalise_digit_runs(text)
+    text = _CONTACT.sub("", normalise_digit_runs(text))
     address = find_address(text)
     if address:
-        text = text[:address.start] + text[address.end:]
-    text = _CONTACT.sub("", text)
+        rest = _trim(text[:address.start] + text[address.end:])
+        # 3号楼楼道灯不亮: without the address too little may be left to act on.
+        if len(rest) >= 4:
+            return rest
+    return _trim(text)
+
+
+_REQUEST_WORDS = re.compile(r"我要|我想|想要|要|报修|报个修|保修|包修|维修|修理|修一下|找人|来修|帮我|帮忙|请|一下|麻烦|你好|您好|物业|[，,。！!？?\s]")
+
+
+def says_what_is_wrong(text: str) -> bool:
+    """我要报修 only asks for the service; 厨房下水道堵了 describes a problem."""
+    return len(_REQUEST_WORDS.sub("", text)) >= 3
+
+
+def _trim(text: str) -> str:
     return re.sub(r"^[\s，,。]*(?:我家|家里)?[的\s，,]*|[\s，,。]+$", "", text)
 
 
@@ -39,7 +53,7 @@ class ValidatePropertyRepairForm(ServiceForm):
         if tracker.get_slot("description") or latest_intent(tracker) != "property_repair":
             return {}
         text = clean_description(tracker.latest_message.get("text") or "")
-        return {"description": text} if len(text) >= 6 else {}
+        return {"description": text} if says_what_is_wrong(text) else {}
 
     def validate_description(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         text = clean_description(str(value))

@@ -17,7 +17,7 @@ from nlu.rules.gazetteer import best_match, find_in_vocab
 from nlu.rules.id_number import find_id_numbers, id_problem, normalise_id
 from nlu.rules.office_hours import OfficeHours
 from nlu.rules.phone import find_phones, phone_problem
-from nlu.rules.timeexpr import find_times, resolve_time
+from nlu.rules.timeexpr import TZ, find_times, resolve_time
 from nlu.rules.vocab import GAZETTEERS, GENERIC_PHRASES
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -63,13 +63,17 @@ def check_person_name(text: str) -> Check:
     return Check(reason="没听清姓名。请只说名字，例如“张秀英”。")
 
 
+# A free-form address must at least name a kind of place.
+_PLACE_WORDS = re.compile(r"小区|路|街|巷|弄|号|楼|栋|幢|单元|室|院|村|苑|园|大厦|公寓|广场|车库|门|社区|家园|新村|里")
+
+
 def check_address(text: str) -> Check:
     match = find_address(text)
     if match:
         parts = {"building": match.building, "unit": match.unit, "room": match.room}
         return Check(match.text, extra=parts)
     cleaned = text.strip()
-    if len(cleaned) >= 4 and re.search(r"[\u4e00-\u9fff]", cleaned):
+    if len(cleaned) >= 4 and _PLACE_WORDS.search(cleaned) and not find_times(cleaned, datetime.now(TZ)):
         return Check(cleaned, extra={"building": None, "unit": None, "room": None})
     return Check(reason="地址不够具体。请说到楼号、单元和门牌，例如“3号楼2单元502”。")
 
