@@ -6,8 +6,16 @@ STAMP := $(VENV)/.installed
 MODEL := models/community.tar.gz
 MODEL_INPUTS := config.yml $(shell find data bot/domain nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
-# Rasa 3.6 needs Python 3.10: python3.10 on PATH, else pyenv's newest 3.10.
-PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.10.*/bin/python 2>/dev/null | sort -V | tail -1)
+# Rasa 3.6 needs Python 3.10: a working python3.10 on PATH, else pyenv's newest 3.10
+# (a pyenv shim that is on PATH but not enabled fails the check and is skipped).
+PYTHON310 := $(shell for p in python3.10 $$(ls -d $$HOME/.pyenv/versions/3.10.*/bin/python 2>/dev/null | sort -rV) /usr/bin/python3.10; do \
+	  if $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1; then command -v $$p; break; fi; done)
+
+# Local settings (see .env.example), exported to every process.
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
 
 .PHONY: help venv model run test test-fast validate bench nlu-report clean
 

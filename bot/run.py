@@ -50,6 +50,8 @@ def child_env(layout: Layout, redis_url: str, base: dict[str, str]) -> dict[str,
         "BACKOFFICE_URL": base.get("BACKOFFICE_URL", f"http://127.0.0.1:{layout.backoffice_port}"),
         "DATABASE_URL": base.get("DATABASE_URL", f"sqlite:///{layout.var_dir / 'backoffice.db'}"),
         "PYTHONPATH": str(ROOT),
+        # rasa-sdk binds 0.0.0.0 unless told otherwise; the action server is internal.
+        "SANIC_HOST": base.get("ACTION_HOST", "127.0.0.1"),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONUNBUFFERED": "1",
     })
