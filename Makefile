@@ -24,6 +24,7 @@ help:
 	@echo "make test   - the full test suite against real services"
 	@echo "make model  - train the Rasa model if data or config changed"
 	@echo "make bench  - benchmarks that print figures"
+	@echo "make nlu-report - intent and entity figures on the held-out sets"
 
 venv: $(STAMP)
 
@@ -53,6 +54,12 @@ test: $(STAMP) $(MODEL)
 
 bench: $(STAMP) $(MODEL)
 	$(PY) -m bench.run_all
+
+nlu-report: $(STAMP)
+	$(PY) -m bench.nlu_report
+
+augment: $(STAMP)
+	$(PY) -m nlu.tools.augment_homophones
 
 clean:
 	rm -rf models var .pytest_cache

@@ -13,12 +13,12 @@ from datetime import time as dtime
 from typing import Any
 
 from nlu.rules.address import find_address
-from nlu.rules.gazetteer import best_match, find_in_vocab
+from nlu.rules.gazetteer import lookup
 from nlu.rules.id_number import find_id_numbers, id_problem, normalise_id
 from nlu.rules.office_hours import OfficeHours
 from nlu.rules.phone import find_phones, phone_problem
 from nlu.rules.timeexpr import TZ, find_times, resolve_time
-from nlu.rules.vocab import GAZETTEERS, GENERIC_PHRASES
+from nlu.rules.vocab import GAZETTEERS
 
 WEEKDAYS_ZH = "一二三四五六日"
 
@@ -79,7 +79,7 @@ def check_address(text: str) -> Check:
 
 
 def check_vocab(entity: str, text: str) -> Check:
-    match = best_match(find_in_vocab(text, entity, GAZETTEERS[entity]), GENERIC_PHRASES)
+    match = lookup(text, entity)
     if match:
         return Check(match.value)
     return Check(reason="没听明白您选的是哪一项。请说选项的序号或名称。")

@@ -21,8 +21,11 @@ SPOKEN_DIGITS = {
     "八": "8", "捌": "8",
     "九": "9", "勾": "9", "玖": "9",
 }
+# Full-width digits, letters and dashes map one-to-one, so spans stay valid.
 _FULLWIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}
-_FULLWIDTH.update({"Ｘ": "X", "ｘ": "X"})
+_FULLWIDTH.update({chr(0xFF21 + i): chr(ord("A") + i) for i in range(26)})
+_FULLWIDTH.update({chr(0xFF41 + i): chr(ord("a") + i) for i in range(26)})
+_FULLWIDTH.update({"－": "-", "＿": "_"})
 
 _UNIT = {"十": 10, "百": 100, "千": 1000}
 _NUMERAL = {k: int(v) for k, v in SPOKEN_DIGITS.items() if k not in "oO拐勾洞"}

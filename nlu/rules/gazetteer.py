@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from rapidfuzz import fuzz
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,20 @@ class GazetteerMatch:
     start: int
     end: int
     text: str
+    exact: bool = True
 
 
 @lru_cache(maxsize=4096)
 def _syllables(text: str) -> tuple[str, ...]:
     # One syllable per character (non-Chinese characters map to themselves).
     return tuple(lazy_pinyin(ch, style=Style.NORMAL)[0] if ch.strip() else " " for ch in text)
+
+
+# Near-homophones (高林 for 高龄, lin/ling) are accepted above this pinyin
+# similarity, only for phrases of three or more characters: shorter ones
+# would match too much by accident.
+FUZZY_MIN_CHARS = 3
+FUZZY_SCORE = 88.0
 
 
 def _find_phrase(text: str, phrase: str) -> int:
@@ -36,23 +45,44 @@ def _find_phrase(text: str, phrase: str) -> int:
     for i in range(len(hay) - n + 1):
         if hay[i:i + n] == needle:
             return i
-    return -1
+    if n < FUZZY_MIN_CHARS:
+        return -1
+    target = "".join(needle)
+    best, best_at = 0.0, -1
+    for i in range(len(hay) - n + 1):
+        score = fuzz.ratio("".join(hay[i:i + n]), target)
+        if score > best:
+            best, best_at = score, i
+    return best_at if best >= FUZZY_SCORE else -1
 
 
-def find_in_vocab(text: str, entity: str, vocab: dict[str, list[str]]) -> list[GazetteerMatch]:
+def _excluded(text: str, start: int, end: int, phrase: str,
+              contexts: dict[str, tuple[str, ...]]) -> bool:
+    for context in contexts.get(phrase, ()):
+        at = text.find(context)
+        while at >= 0:
+            if at <= start and end <= at + len(context):
+                return True
+            at = text.find(context, at + 1)
+    return False
+
+
+def find_in_vocab(text: str, entity: str, vocab: dict[str, list[str]],
+                  excluded: dict[str, tuple[str, ...]] | None = None) -> list[GazetteerMatch]:
     """Longest non-overlapping phrase matches of `vocab` in `text`."""
     lowered = text.lower()
     candidates = []
     for value, phrases in vocab.items():
         for phrase in phrases:
             pos = _find_phrase(lowered, phrase.lower())
-            if pos >= 0:
+            if pos >= 0 and not _excluded(lowered, pos, pos + len(phrase), phrase, excluded or {}):
                 candidates.append((pos, pos + len(phrase), value))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     taken: list[GazetteerMatch] = []
     for start, end, value in candidates:
         if all(end <= m.start or start >= m.end for m in taken):
-            taken.append(GazetteerMatch(entity, value, start, end, text[start:end]))
+            taken.append(GazetteerMatch(entity, value, start, end, text[start:end],
+                                        exact=text[start:end] in vocab[value]))
     return sorted(taken, key=lambda m: m.start)
 
 
@@ -60,4 +90,13 @@ def best_match(matches: list[GazetteerMatch], generic: frozenset[str]) -> Gazett
     """The one value a single-valued slot should take: specific beats generic."""
     if not matches:
         return None
-    return max(matches, key=lambda m: (m.text not in generic, m.end - m.start, -m.start))
+    # Specific before generic, then what was written as-is before homophones.
+    return max(matches, key=lambda m: (m.text not in generic, m.exact, m.end - m.start, -m.start))
+
+
+def lookup(text: str, entity: str) -> GazetteerMatch | None:
+    """The canonical value of `entity` mentioned in `text`, if any."""
+    from nlu.rules.vocab import EXCLUDED_CONTEXTS, GAZETTEERS, GENERIC_PHRASES
+
+    return best_match(find_in_vocab(text, entity, GAZETTEERS[entity], EXCLUDED_CONTEXTS),
+                      GENERIC_PHRASES)

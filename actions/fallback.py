@@ -1,0 +1,84 @@
+"""Low-confidence understanding: ask between the two likeliest services,
+and after two misses in a row hand the conversation to a human."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import hand_over
+from actions.forms.base import latest_text
+from actions.forms.case_status_query import SERVICE_ZH
+from actions.forms.values import choose_by_number
+
+SERVICE_ZH_ALL = dict(SERVICE_ZH, case_status_query="查询办理进度", faq="政策咨询")
+# Services whose dialogue runs as a form here; others go to staff.
+FORM_SERVICES = {"property_repair", "social_security_certification", "case_status_query"}
+
+
+def likely_services(ranking: List[Dict[str, Any]], n: int = 2) -> List[str]:
+    names = [r.get("name") for r in ranking]
+    return [name for name in names if name in SERVICE_ZH_ALL][:n]
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if (event.get("parse_data") or {}).get("intent", {}).get("name") != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
+class ActionClarify(Action):
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        if consecutive_fallbacks(tracker) >= 2:
+            dispatcher.utter_message(text="抱歉，我还是没能理解。我帮您转给工作人员，请稍等。")
+            return await hand_over(tracker, "fallback") + [SlotSet("clarify_options", None)]
+        options = likely_services(tracker.latest_message.get("intent_ranking") or [])
+        if len(options) < 2:
+            dispatcher.utter_message(response="utter_default")
+            return [SlotSet("clarify_options", None)]
+        listed = "，还是".join(f"{i}. {SERVICE_ZH_ALL[s]}" for i, s in enumerate(options, 1))
+        dispatcher.utter_message(text=f"抱歉，我不太确定您的意思。您是想办 {listed}？回复序号就行，"
+                                      f"都不是的话请换个说法，或者说“转人工”。")
+        return [SlotSet("clarify_options", options)]
+
+
+class ActionResolveChoice(Action):
+    """The answer to a clarifying question: start the chosen service."""
+
+    def name(self) -> Text:
+        return "action_resolve_choice"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        options = tracker.get_slot("clarify_options") or []
+        chosen = choose_by_number(latest_text(tracker), options)
+        if not chosen:
+            dispatcher.utter_message(response="utter_default")
+            return [SlotSet("clarify_options", None)]
+        events: List[EventType] = [SlotSet("clarify_options", None)]
+        if chosen in FORM_SERVICES:
+            return events + [FollowupAction(f"{chosen}_form")]
+        if chosen == "faq":
+            dispatcher.utter_message(text="好的，请直接说您想了解的政策问题，例如“办居住证要带什么材料”。")
+            return events
+        # Handled here rather than by a follow-up action: no rule could tell
+        # what comes after a follow-up chosen at run time.
+        if chosen == "emergency_help":
+            dispatcher.utter_message(response="utter_emergency_safety")
+            return events + await hand_over(tracker, "emergency", urgent=True)
+        dispatcher.utter_message(response="utter_service_by_staff")
+        reason = "caseworker" if chosen == "subsistence_allowance" else "requested"
+        events += await hand_over(tracker, reason)
+        dispatcher.utter_message(response="utter_handoff")
+        return events
