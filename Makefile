@@ -58,8 +58,6 @@ bench: $(STAMP) $(MODEL)
 nlu-report: $(STAMP)
 	$(PY) -m bench.nlu_report
 
-augment: $(STAMP)
-	$(PY) -m nlu.tools.augment_homophones
 
 clean:
 	rm -rf models var .pytest_cache
