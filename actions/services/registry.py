@@ -5,6 +5,7 @@ registry for their collaborators instead of building connections themselves.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,7 +30,6 @@ class Services:
 def services() -> Services:
     settings = Settings.from_env()
     redis = async_redis(settings)
-    import os
     return Services(
         settings=settings,
         backoffice=BackofficeClient(settings.backoffice_url, settings.backoffice_token,
