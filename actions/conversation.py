@@ -103,6 +103,22 @@ async def hand_over(tracker: Tracker, reason: str, urgent: bool = False) -> List
     return [SlotSet("handoff_reason", reason), ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
+async def emergency_handover(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Safety instruction first, then an urgent place at the top of the queue."""
+    dispatcher.utter_message(response="utter_emergency_safety")
+    return await hand_over(tracker, "emergency", urgent=True)
+
+
+async def staff_handover(dispatcher: CollectingDispatcher, tracker: Tracker,
+                         service: str | None) -> List[EventType]:
+    """A service whose dialogue is not built yet goes to staff, not to a dead end."""
+    dispatcher.utter_message(response="utter_service_by_staff")
+    reason = "caseworker" if service == "subsistence_allowance" else "requested"
+    events = await hand_over(tracker, reason)
+    dispatcher.utter_message(response="utter_handoff")
+    return events
+
+
 class ActionRequestHuman(Action):
     def name(self) -> Text:
         return "action_request_human"
@@ -120,31 +136,14 @@ class ActionEmergencyHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_emergency_safety")
-        return await hand_over(tracker, "emergency", urgent=True)
+        return await emergency_handover(dispatcher, tracker)
 
 
 class ActionServiceByStaff(Action):
-    """Services whose dialogue is not built yet go to staff, not to a dead end."""
-
     def name(self) -> Text:
         return "action_service_by_staff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        dispatcher.utter_message(response="utter_service_by_staff")
-        reason = "caseworker" if intent == "subsistence_allowance" else "requested"
-        events = await hand_over(tracker, reason)
-        dispatcher.utter_message(response="utter_handoff")
-        return events
-
-
-class ActionHandleEmpty(Action):
-    def name(self) -> Text:
-        return "action_handle_empty"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_empty_message")
-        return []
+        return await staff_handover(dispatcher, tracker, intent)

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import hand_over
+from actions.conversation import emergency_handover, hand_over, staff_handover
 from actions.forms.base import latest_text
 from actions.forms.case_status_query import SERVICE_ZH
 from actions.forms.values import choose_by_number
@@ -75,10 +75,5 @@ class ActionResolveChoice(Action):
         # Handled here rather than by a follow-up action: no rule could tell
         # what comes after a follow-up chosen at run time.
         if chosen == "emergency_help":
-            dispatcher.utter_message(response="utter_emergency_safety")
-            return events + await hand_over(tracker, "emergency", urgent=True)
-        dispatcher.utter_message(response="utter_service_by_staff")
-        reason = "caseworker" if chosen == "subsistence_allowance" else "requested"
-        events += await hand_over(tracker, reason)
-        dispatcher.utter_message(response="utter_handoff")
-        return events
+            return events + await emergency_handover(dispatcher, tracker)
+        return events + await staff_handover(dispatcher, tracker, chosen)

@@ -6,7 +6,7 @@ ones used by `make run`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlparse
 
@@ -47,7 +47,6 @@ class Settings:
     office_hours: str
     timezone: str
     var_dir: str
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
