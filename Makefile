@@ -3,6 +3,10 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+SYSDEPS := var/.system-deps
+# Debian packages the tests and the voice gateway use: Chromium and a CJK font for
+# the browser tests, espeak-ng and sox for speech audio and the offline voice.
+DEBS := chromium fonts-noto-cjk espeak-ng sox
 MODEL := models/community.tar.gz
 MODEL_INPUTS := config.yml $(shell find data bot/domain nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
@@ -17,7 +21,7 @@ include .env
 export
 endif
 
-.PHONY: help venv model run test test-fast validate bench nlu-report clean
+.PHONY: help venv system-deps model run test test-fast validate bench nlu-report clean
 
 help:
 	@echo "make run    - start Redis, back office, action server, Rasa (embedded defaults)"
@@ -35,6 +39,18 @@ $(STAMP): requirements.lock
 	$(PY) -m pip install --quiet -r requirements.lock
 	@touch $(STAMP)
 
+system-deps: $(SYSDEPS)
+
+$(SYSDEPS):
+	@mkdir -p var
+	@missing=$$(for d in $(DEBS); do dpkg -s $$d >/dev/null 2>&1 || echo $$d; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q $$missing >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $$missing >/dev/null; }; \
+	fi
+	@touch $(SYSDEPS)
+
 model: $(MODEL)
 
 $(MODEL): $(STAMP) $(MODEL_INPUTS)
@@ -46,10 +62,10 @@ $(MODEL): $(STAMP) $(MODEL_INPUTS)
 validate: $(STAMP)
 	$(VENV)/bin/rasa data validate --config config.yml --domain bot/domain --data data --fail-on-warnings
 
-run: $(STAMP) $(MODEL)
+run: $(STAMP) $(SYSDEPS) $(MODEL)
 	$(PY) -m bot.run
 
-test: $(STAMP) $(MODEL)
+test: $(STAMP) $(SYSDEPS) $(MODEL)
 	$(PY) -m pytest
 
 bench: $(STAMP) $(MODEL)
