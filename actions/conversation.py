@@ -9,10 +9,12 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms.spec import SPECS, display
-from actions.forms.submit import reset_events
+from actions.forms.submit import idempotency_key, reset_events
+from actions.services.filing import file_submission
 from actions.forms.values import describe_time, parse_iso
 from actions.services.registry import services
 from state.handoff import Handoff
+from state.outbox import Submission
 
 logger = logging.getLogger(__name__)
 
@@ -103,20 +105,35 @@ async def hand_over(tracker: Tracker, reason: str, urgent: bool = False) -> List
     return [SlotSet("handoff_reason", reason), ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
+async def file_emergency(tracker: Tracker) -> str | None:
+    """An urgent case at once, without a read-back; the outbox keeps it through an outage."""
+    spec = SPECS["emergency_help"]
+    slots = dict(tracker.current_slot_values())
+    slots["emergency_type"] = slots.get("emergency_type") or "other"
+    submission = Submission(
+        idempotency_key=idempotency_key(tracker, spec.service), service=spec.service,
+        fields=spec.case_fields(slots), channel=tracker.get_latest_input_channel() or "rest",
+        conversation_id=tracker.sender_id, priority="urgent")
+    svc = services()
+    try:
+        result = await file_submission(svc.outbox, svc.backoffice, submission)
+    except Exception as exc:  # the handover must happen whatever filing does
+        logger.error("emergency case not filed: %s", type(exc).__name__)
+        return None
+    return result.case_number
+
+
 async def emergency_handover(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """Safety instruction first, then an urgent place at the top of the queue."""
+    """Safety instruction first, an urgent case, then the top of the staff queue."""
     dispatcher.utter_message(response="utter_emergency_safety")
-    return await hand_over(tracker, "emergency", urgent=True)
+    case_number = await file_emergency(tracker)
+    events = await hand_over(tracker, "emergency", urgent=True)
+    if case_number:
+        dispatcher.utter_message(text=f"已登记紧急求助，编号 {case_number}。")
+        events.append(SlotSet("last_case_number", case_number))
+    return events + [SlotSet("emergency_type", None)]
 
 
-async def staff_handover(dispatcher: CollectingDispatcher, tracker: Tracker,
-                         service: str | None) -> List[EventType]:
-    """A service whose dialogue is not built yet goes to staff, not to a dead end."""
-    dispatcher.utter_message(response="utter_service_by_staff")
-    reason = "caseworker" if service == "subsistence_allowance" else "requested"
-    events = await hand_over(tracker, reason)
-    dispatcher.utter_message(response="utter_handoff")
-    return events
 
 
 class ActionRequestHuman(Action):
@@ -137,13 +154,3 @@ class ActionEmergencyHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         return await emergency_handover(dispatcher, tracker)
-
-
-class ActionServiceByStaff(Action):
-    def name(self) -> Text:
-        return "action_service_by_staff"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return await staff_handover(dispatcher, tracker, intent)

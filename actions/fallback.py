@@ -8,14 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import emergency_handover, hand_over, staff_handover
+from actions.conversation import emergency_handover, hand_over
 from actions.forms.base import latest_text
 from actions.forms.case_status_query import SERVICE_ZH
 from actions.forms.values import choose_by_number
 
 SERVICE_ZH_ALL = dict(SERVICE_ZH, case_status_query="查询办理进度", faq="政策咨询")
-# Services whose dialogue runs as a form here; others go to staff.
-FORM_SERVICES = {"property_repair", "social_security_certification", "case_status_query"}
+# Every service but the emergency (no form: it acts at once) runs as a form.
+FORM_SERVICES = set(SERVICE_ZH) - {"emergency_help"} | {"case_status_query"}
 
 
 def likely_services(ranking: List[Dict[str, Any]], n: int = 2) -> List[str]:
@@ -74,6 +74,4 @@ class ActionResolveChoice(Action):
             return events
         # Handled here rather than by a follow-up action: no rule could tell
         # what comes after a follow-up chosen at run time.
-        if chosen == "emergency_help":
-            return events + await emergency_handover(dispatcher, tracker)
-        return events + await staff_handover(dispatcher, tracker, chosen)
+        return events + await emergency_handover(dispatcher, tracker)

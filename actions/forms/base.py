@@ -31,6 +31,9 @@ INTERRUPTING_INTENTS = frozenset({
     "emergency_help",
 })
 MAX_FAILURES = 3
+# Values a remembered profile can offer ("还是用尾号5678的电话吗？").
+OFFERABLE = ("phone", "person_name", "address")
+ADDRESS_PARTS = ("building", "unit", "room")
 
 
 def now_local() -> datetime:
@@ -45,6 +48,18 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()
 
 
+def channel_of(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or "rest"
+
+
+async def load_profile(tracker: Tracker) -> Dict[str, str]:
+    try:
+        return await services().profiles.get(channel_of(tracker), tracker.sender_id)
+    except Exception as exc:  # a profile is a convenience: never fail the form for it
+        logger.warning("profile unavailable: %s", type(exc).__name__)
+        return {}
+
+
 class ServiceForm(FormValidationAction):
     """Base validator; subclasses set `service` and `slots(tracker)`."""
 
@@ -57,8 +72,22 @@ class ServiceForm(FormValidationAction):
     def slots(self, tracker: Tracker) -> List[str]:
         """The service's required slots for what is known so far (no `confirm`)."""
 
+    def side_values(self, tracker: Tracker) -> List[EventType]:
+        """Values a message may carry that are never asked for (每周3次, 匿名)."""
+        return []
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        # rasa-sdk returns only slots the form requires; optional ones travel here.
+        side = self.side_values(tracker)
+        tracker.add_slots(side)
+        return side + await super().run(dispatcher, tracker, domain)
+
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
+        # A rule said no (under 80 for the allowance, ...): end the form, file nothing.
+        if tracker.get_slot("form_stopped"):
+            return []
         return self.slots(tracker) + ["confirm"]
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -78,9 +107,26 @@ class ServiceForm(FormValidationAction):
         if (not requested or requested in filled_now or not text
                 or (latest_intent(tracker) in INTERRUPTING_INTENTS and not is_choice)):
             return events
+        if requested in OFFERABLE and latest_intent(tracker) in ("affirm", "deny"):
+            offered = await self.profile_answer(requested, tracker)
+            if offered is not None:
+                return events + offered
         raw = self.raw_answer(requested, text, tracker)
         if raw is not None:
             events.append(SlotSet(requested, raw))
+        return events
+
+    async def profile_answer(self, slot: str, tracker: Tracker) -> List[EventType] | None:
+        """是 / 不是 to a remembered value the form offered."""
+        profile = await load_profile(tracker)
+        if not profile.get(slot) or slot in (tracker.get_slot("profile_declined") or []):
+            return None
+        if latest_intent(tracker) == "deny":
+            declined = list(tracker.get_slot("profile_declined") or []) + [slot]
+            return [SlotSet("profile_declined", declined)]
+        events = [SlotSet(slot, profile[slot])]
+        if slot == "address":
+            events += [SlotSet(part, profile.get(part)) for part in ADDRESS_PARTS]
         return events
 
     def raw_answer(self, slot: str, text: str, tracker: Tracker) -> Any:
@@ -141,6 +187,14 @@ class ServiceForm(FormValidationAction):
     def validate_cert_method(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
         return self._choice("cert_method", value, dispatcher, tracker)
+
+    def validate_service_type(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        return self._choice("service_type", value, dispatcher, tracker)
+
+    def validate_consultation_type(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        return self._choice("consultation_type", value, dispatcher, tracker)
 
     def _choice(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
                 tracker: Tracker) -> Dict[str, Any]:

@@ -10,8 +10,13 @@ from nlu.rules.vocab import LABELS_ZH
 LABELS = {
     "person_name": "姓名", "id_number": "身份证号", "phone": "联系电话", "address": "地址",
     "repair_category": "问题类别", "description": "情况描述", "preferred_time": "希望上门时间",
-    "cert_method": "认证方式", "appointment_time": "预约时间",
+    "cert_method": "认证方式", "appointment_time": "预约时间", "service_type": "服务项目",
+    "frequency": "服务频次", "child_name": "孩子姓名", "grade": "年级", "guardian_name": "监护人",
+    "activity_title": "活动", "participants": "参加人数", "consultation_type": "咨询类别",
+    "topic": "想咨询的问题", "household_size": "家庭人口", "situation": "家庭情况",
+    "kind": "类型", "content": "内容", "emergency_type": "情况",
 }
+KIND_ZH = {"complaint": "投诉", "suggestion": "建议"}
 
 
 def mask_phone(phone: str) -> str:
@@ -52,6 +57,12 @@ def display(name: str, value: Any, describe_time: Callable[[str], str]) -> str:
         return LABELS_ZH[name].get(value, str(value))
     if name in ("appointment_time", "preferred_time"):
         return describe_time(str(value))
+    if name == "kind":
+        return KIND_ZH.get(value, str(value))
+    if name == "grade":
+        return f"{value}年级"
+    if name in ("participants", "household_size"):
+        return f"{value}人"
     return str(value)
 
 
@@ -67,6 +78,69 @@ _ALL = (
         title="社保待遇资格认证预约",
         fields=("person_name", "id_number", "phone", "cert_method", "appointment_time", "address"),
         reset=("cert_method", "appointment_time"),
+    ),
+    ServiceSpec(
+        service="elderly_allowance",
+        title="高龄津贴申请",
+        fields=("person_name", "id_number", "phone", "address"),
+        reset=(),
+    ),
+    ServiceSpec(
+        service="residence_permit",
+        title="居住证办理预约",
+        fields=("person_name", "id_number", "phone", "appointment_time"),
+        reset=("appointment_time",),
+        extra_fields=(),
+    ),
+    ServiceSpec(
+        service="elderly_home_service",
+        title="居家养老服务预约",
+        fields=("service_type", "person_name", "address", "phone", "appointment_time", "frequency"),
+        reset=("service_type", "appointment_time", "frequency"),
+    ),
+    ServiceSpec(
+        service="after_school_care",
+        title="四点半课堂报名",
+        fields=("child_name", "grade", "guardian_name", "phone"),
+        reset=("child_name", "grade", "guardian_name"),
+        extra_fields=(),
+    ),
+    ServiceSpec(
+        service="activity_signup",
+        title="社区活动报名",
+        fields=("activity_title", "participants", "person_name", "phone"),
+        reset=("activity_id", "activity_title", "participants", "offered_activities",
+               "activity_remaining"),
+        extra_fields=("activity_id",),
+    ),
+    ServiceSpec(
+        service="consultation_booking",
+        title="咨询预约",
+        fields=("consultation_type", "person_name", "phone", "appointment_time", "topic"),
+        reset=("consultation_type", "appointment_time", "topic"),
+        extra_fields=(),
+    ),
+    ServiceSpec(
+        service="subsistence_allowance",
+        title="低保/困难救助申请",
+        fields=("person_name", "phone", "household_size", "situation"),
+        reset=("household_size", "situation"),
+        extra_fields=(),
+        needs_caseworker=True,
+    ),
+    ServiceSpec(
+        service="complaint_suggestion",
+        title="投诉建议",
+        fields=("kind", "content", "phone"),
+        reset=("kind", "content", "anonymous"),
+        extra_fields=(),
+    ),
+    ServiceSpec(
+        service="emergency_help",
+        title="紧急求助",
+        fields=("emergency_type", "address"),
+        reset=("emergency_type",),
+        priority="urgent",
     ),
 )
 SPECS: dict[str, ServiceSpec] = {spec.service: spec for spec in _ALL}

@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.forms.base import load_profile
 from actions.forms.spec import ServiceSpec
 from actions.services.filing import file_submission
 from actions.services.registry import services
@@ -17,7 +18,8 @@ from state.outbox import Submission
 
 logger = logging.getLogger(__name__)
 
-FORM_CONTROL_SLOTS = ("confirm", "offered_times", "validation_failures", "requested_slot")
+FORM_CONTROL_SLOTS = ("confirm", "offered_times", "validation_failures", "requested_slot",
+                      "form_stopped", "profile_declined")
 
 
 def idempotency_key(tracker: Tracker, service: str) -> str:
@@ -57,16 +59,30 @@ class SubmitService(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("form_stopped"):
+            return reset_events(self.spec)  # the validator already said why
         if tracker.get_slot("confirm") is not True:
             dispatcher.utter_message(text="还没有确认，这次没有提交。")
             return reset_events(self.spec)
         svc = services()
         result = await file_submission(svc.outbox, svc.backoffice, self.submission(tracker))
-        self.tell(dispatcher, result.case_number)
         events = reset_events(self.spec)
+        if result.rejected:
+            self.refused(dispatcher, result.rejected)
+            return events
+        self.tell(dispatcher, result.case_number)
         if result.case_number:
             events.append(SlotSet("last_case_number", result.case_number))
-        return events
+        return events + await self.after_filing(dispatcher, tracker)
+
+    async def after_filing(self, dispatcher: CollectingDispatcher,
+                           tracker: Tracker) -> List[EventType]:
+        return await offer_profile(dispatcher, tracker)
+
+    def refused(self, dispatcher: CollectingDispatcher, reason: str) -> None:
+        dispatcher.utter_message(
+            text=f"抱歉，业务后台没有接受这次{self.spec.title}，没有生成受理编号。"
+                 f"您可以说“转人工”，工作人员帮您处理。")
 
     def tell(self, dispatcher: CollectingDispatcher, case_number: str | None) -> None:
         if case_number:
@@ -77,3 +93,19 @@ class SubmitService(Action, ABC):
             dispatcher.utter_message(
                 text=f"您的{self.spec.title}已经记录下来了。系统正在连接业务后台，"
                      f"稍后会自动提交，不需要您再说一遍。提交后可以用手机号查询进度。")
+
+
+PROFILE_OFFER = "要不要我记住您的姓名、电话和地址？下次办事就不用再说一遍了（保存30天）。回复“好”或“不用”。"
+
+
+async def offer_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Ask once per identity, only when there is something worth remembering."""
+    slots = tracker.current_slot_values()
+    if tracker.get_slot("profile_consent") is not None:
+        return []
+    if not any(slots.get(name) for name in ("person_name", "phone", "address")):
+        return []
+    if await load_profile(tracker):
+        return []
+    dispatcher.utter_message(text=PROFILE_OFFER)
+    return [SlotSet("profile_offer", True)]

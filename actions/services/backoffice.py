@@ -16,6 +16,18 @@ class BackofficeUnavailable(Exception):
 class BackofficeRejected(Exception):
     """The back office refused the request; retrying the same will not help."""
 
+    def __init__(self, message: str, error: str | None = None) -> None:
+        super().__init__(message)
+        self.error = error  # the back office's error code, e.g. "activity_full"
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("error") if isinstance(body, dict) else None
+
 
 class BackofficeClient:
     def __init__(self, base_url: str, token: str, timeout_s: float = 5.0) -> None:
@@ -40,7 +52,8 @@ class BackofficeClient:
     async def create_case(self, payload: dict[str, Any]) -> dict[str, Any]:
         response = await self._request("POST", "/api/v1/cases", json=payload)
         if response.status_code not in (200, 201):
-            raise BackofficeRejected(f"create case: HTTP {response.status_code}")
+            raise BackofficeRejected(f"create case: HTTP {response.status_code}",
+                                     _error_code(response))
         return response.json()
 
     async def get_case(self, case_number: str) -> dict[str, Any] | None:
@@ -57,3 +70,10 @@ class BackofficeClient:
             raise BackofficeRejected(f"list cases: HTTP {response.status_code}")
         body = response.json()
         return body.get("cases", body) if isinstance(body, dict) else body
+
+    async def activities(self) -> list[dict[str, Any]]:
+        """The live catalogue; places left are checked again when the case is filed."""
+        response = await self._request("GET", "/api/v1/activities")
+        if response.status_code != 200:
+            raise BackofficeRejected(f"list activities: HTTP {response.status_code}")
+        return response.json()

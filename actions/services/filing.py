@@ -19,6 +19,7 @@ class FilingResult:
     case_number: str | None
     queued: bool
     case: dict | None = None
+    rejected: str | None = None  # the back office's reason when it refused the case
 
 
 async def file_submission(outbox: Outbox, backoffice: BackofficeClient,
@@ -43,6 +44,6 @@ async def retry_submission(outbox: Outbox, backoffice: BackofficeClient,
         logger.error("back office refused submission %s: %s",
                      submission.idempotency_key[:12], exc)
         await outbox.mark_dead(submission, str(exc))
-        return FilingResult(None, queued=True)
+        return FilingResult(None, queued=False, rejected=exc.error or "rejected")
     await outbox.mark_filed(submission.idempotency_key, case["case_number"])
     return FilingResult(case["case_number"], queued=False, case=case)

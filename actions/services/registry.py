@@ -14,6 +14,7 @@ from bot.settings import Settings
 from nlu.rules.office_hours import OfficeHours
 from state.handoff import HandoffQueue
 from state.outbox import Outbox
+from state.profile import ProfileStore
 from state.redis_conn import async_redis
 
 
@@ -24,6 +25,7 @@ class Services:
     outbox: Outbox
     handoffs: HandoffQueue
     office_hours: OfficeHours
+    profiles: ProfileStore
 
 
 @lru_cache(maxsize=1)
@@ -37,4 +39,5 @@ def services() -> Services:
         outbox=Outbox(redis, settings.redis_key_prefix),
         handoffs=HandoffQueue(redis, settings.redis_key_prefix),
         office_hours=OfficeHours.from_env(os.environ),
+        profiles=ProfileStore(redis, settings.redis_key_prefix, settings.profile_ttl_s),
     )

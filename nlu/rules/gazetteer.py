@@ -6,6 +6,7 @@ each phrase finds them without a list of misspellings.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,24 +37,32 @@ FUZZY_MIN_CHARS = 3
 FUZZY_SCORE = 88.0
 
 
+@lru_cache(maxsize=4096)
+def _joined(text: str) -> tuple[str, tuple[int, ...]]:
+    """Syllables joined by spaces, and where each one starts in that string."""
+    starts, at = [], 0
+    for syllable in _syllables(text):
+        starts.append(at)
+        at += len(syllable) + 1
+    return " ".join(_syllables(text)), tuple(starts)
+
+
 def _find_phrase(text: str, phrase: str) -> int:
     pos = text.find(phrase)
     if pos >= 0:
         return pos
-    hay, needle = _syllables(text), _syllables(phrase)
-    n = len(needle)
-    for i in range(len(hay) - n + 1):
-        if hay[i:i + n] == needle:
-            return i
-    if n < FUZZY_MIN_CHARS:
+    hay, starts = _joined(text)
+    needle, _ = _joined(phrase)
+    at = f" {hay} ".find(f" {needle} ")
+    if at >= 0:
+        return starts.index(at)
+    if len(phrase) < FUZZY_MIN_CHARS or len(text) < len(phrase):
         return -1
-    target = "".join(needle)
-    best, best_at = 0.0, -1
-    for i in range(len(hay) - n + 1):
-        score = fuzz.ratio("".join(hay[i:i + n]), target)
-        if score > best:
-            best, best_at = score, i
-    return best_at if best >= FUZZY_SCORE else -1
+    # One C call per phrase: the best-aligned stretch of the text's pinyin.
+    alignment = fuzz.partial_ratio_alignment(needle, hay, score_cutoff=FUZZY_SCORE)
+    if alignment is None:
+        return -1
+    return max(0, bisect_right(starts, alignment.dest_start + 1) - 1)
 
 
 def _excluded(text: str, start: int, end: int, phrase: str,

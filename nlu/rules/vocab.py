@@ -78,3 +78,21 @@ GENERIC_PHRASES: frozenset[str] = frozenset(
     ["漏水", "渗水", "滴水", "堵了", "没水", "停水", "停电", "没电", "灯不亮", "灯坏了",
      "断电", "开关", "管道", "楼道", "门坏了", "不舒服"]
 )
+
+# What residents call each service, for the classifier's service-name features
+# (matched by characters and by pinyin, so 设保认证 and 高林津贴 still count).
+SERVICE_NAMES: dict[str, list[str]] = {
+    "property_repair": ["报修", "维修", "物业报修", "修一下", "来修"],
+    "social_security_certification": ["社保认证", "资格认证", "养老金认证", "待遇认证", "生存认证",
+                                      "刷脸认证", "社保待遇", "年审"],
+    "elderly_allowance": ["高龄津贴", "高龄补贴", "老年补贴", "尊老金", "长寿金", "高龄补助", "八十岁补贴"],
+    "residence_permit": ["居住证", "暂住证"],
+    "elderly_home_service": ["居家养老", "助餐", "助浴", "助洁", "助医", "老年食堂", "送餐上门"],
+    "after_school_care": ["四点半课堂", "课后托管", "托管班", "放学后没人接"],
+    "activity_signup": ["活动报名", "报名活动", "社区活动", "茶话会", "讲座", "培训班", "义诊", "手工课"],
+    "consultation_booking": ["法律咨询", "心理咨询", "家庭医生", "律师", "心理医生", "签约医生"],
+    "subsistence_allowance": ["低保", "困难救助", "临时救助", "最低生活保障", "救助金", "特困"],
+    "complaint_suggestion": ["投诉", "建议", "意见", "举报"],
+    "emergency_help": ["煤气味", "燃气味", "着火", "摔倒", "晕倒", "救命", "冒烟"],
+    "case_status_query": ["进度", "办得怎么样", "受理编号", "办到哪", "有结果"],
+}

@@ -36,3 +36,14 @@ def test_entity_f1_on_normalised_values():
         tp, fp, fn = tp + a, fp + b, fn + c
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert f1 >= FLOORS["entity_f1"]
+
+
+def test_held_out_sets_share_nothing_with_training_data(capsys):
+    """Figures on leaked examples would flatter the model (47 were found and removed)."""
+    from tests.nlu_eval.check_overlap import main as check_overlap
+    import sys
+    argv, sys.argv = sys.argv, ["check_overlap"]
+    try:
+        assert check_overlap() == 0, capsys.readouterr().out[-2000:]
+    finally:
+        sys.argv = argv

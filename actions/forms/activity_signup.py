@@ -1,0 +1,124 @@
+"""社区活动报名: an activity from the live catalogue, how many, who, a phone.
+
+The activity is matched fuzzily against `GET /api/v1/activities`; a full one
+gets open alternatives offered by number. Places are checked again by the
+back office when the case is filed.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import values
+from actions.forms.base import ServiceForm, latest_intent, latest_text
+from actions.forms.service_values import (check_participants, describe_activity,
+                                          find_participants, match_activity, open_activities)
+from actions.forms.spec import SPECS
+from actions.forms.submit import SubmitService
+from actions.services.backoffice import BackofficeRejected, BackofficeUnavailable
+from actions.services.registry import services
+
+logger = logging.getLogger(__name__)
+
+
+async def catalogue() -> List[Dict[str, Any]]:
+    try:
+        return await services().backoffice.activities()
+    except (BackofficeUnavailable, BackofficeRejected) as exc:
+        logger.warning("activity catalogue unavailable: %s", exc)
+        return []
+
+
+def numbered(activities: List[Dict[str, Any]]) -> str:
+    return "；".join(f"{i}. {describe_activity(a)}" for i, a in enumerate(activities, 1))
+
+
+class ValidateActivitySignupForm(ServiceForm):
+    service = "activity_signup"
+
+    def slots(self, tracker: Tracker) -> List[str]:
+        return ["activity_id", "participants", "person_name", "phone"]
+
+    async def extract_activity_id(self, dispatcher, tracker: Tracker, domain) -> dict:
+        if tracker.get_slot("activity_id"):
+            return {}
+        text = latest_text(tracker)
+        offered = tracker.get_slot("offered_activities") or []
+        picked = values.choose_by_number(text, offered) if offered else None
+        if picked:
+            return {"activity_id": picked}
+        asked = tracker.get_slot("requested_slot") == "activity_id"
+        if not (asked or latest_intent(tracker) == self.service):
+            return {}
+        match = match_activity(text, await catalogue())
+        if match:
+            return {"activity_id": match.activity["activity_id"]}
+        return {"activity_id": text} if asked else {}
+
+    async def extract_participants(self, dispatcher, tracker: Tracker, domain) -> dict:
+        count = find_participants(latest_text(tracker))
+        if count and not tracker.get_slot("participants") and latest_intent(tracker) == self.service:
+            return {"participants": count}
+        return {}
+
+    async def validate_activity_id(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain) -> dict:
+        activities = await catalogue()
+        if not activities:
+            return self._reject("activity_id", "活动列表暂时打不开，请稍后再试，或者说“转人工”。",
+                                dispatcher, tracker)
+        by_id = {a["activity_id"]: a for a in activities}
+        activity = by_id.get(str(value))
+        if activity is None:
+            choices = open_activities(activities)
+            return self._reject(
+                "activity_id", f"没找到这个活动。最近可以报名的有：{numbered(choices)}。回复序号就行。",
+                dispatcher, tracker, {"offered_activities": [a["activity_id"] for a in choices]})
+        if int(activity.get("remaining") or 0) <= 0:
+            choices = open_activities(activities, exclude=activity["activity_id"])
+            dispatcher.utter_message(
+                text=f"“{activity['title']}”已经报满了。还有名额的活动：{numbered(choices)}。"
+                     f"想报哪个？回复序号；都不想报可以说“不办了”。")
+            return {"activity_id": None, "activity_title": None,
+                    "offered_activities": [a["activity_id"] for a in choices]}
+        return {"activity_id": activity["activity_id"], "activity_title": activity["title"],
+                "activity_remaining": int(activity["remaining"]), "offered_activities": None}
+
+    def validate_participants(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        remaining = tracker.get_slot("activity_remaining")
+        check = check_participants(str(value), remaining)
+        return self._result("participants", check, dispatcher, tracker)
+
+
+class SubmitActivitySignup(SubmitService):
+    spec = SPECS["activity_signup"]
+
+    def refused(self, dispatcher: CollectingDispatcher, reason: str) -> None:
+        if reason == "activity_full":
+            dispatcher.utter_message(
+                text="抱歉，就在刚才这个活动的名额被报满了，这次没有报上。说“活动报名”可以看看其他活动。")
+            return
+        super().refused(dispatcher, reason)
+
+
+class ActionAskActivityId(Action):
+    """Asks which activity, listing those with places left as numbered choices."""
+
+    def name(self) -> str:
+        return "action_ask_activity_id"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        offered = tracker.get_slot("offered_activities")
+        if offered:
+            return []  # the validator has just listed the choices
+        choices = open_activities(await catalogue(), limit=5)
+        if not choices:
+            dispatcher.utter_message(text="最近的活动暂时都报满了，或者活动列表打不开。可以说“转人工”问问工作人员。")
+            return []
+        dispatcher.utter_message(text=f"最近可以报名的活动有：{numbered(choices)}。想报哪个？回复序号或活动名称。")
+        return [SlotSet("offered_activities", [a["activity_id"] for a in choices])]

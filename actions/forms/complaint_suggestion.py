@@ -1,0 +1,70 @@
+"""投诉建议: complaint or suggestion, what about, a phone unless anonymous."""
+from __future__ import annotations
+
+import re
+from typing import Any, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from actions.forms.base import ServiceForm, latest_intent, latest_text
+from actions.forms.property_repair import clean_description
+from actions.forms.service_values import check_free_text, check_kind, find_kind
+from actions.forms.spec import SPECS
+from actions.forms.submit import SubmitService
+from state.outbox import Submission
+
+ANONYMOUS = re.compile(r"匿名|不留(?:电话|号码|名字)?|不想留|不用留|不方便留|不要(?:电话|留)")
+# 我要投诉 / 我提个建议 only ask for the service; anything more is the content.
+_ASKING = re.compile(r"我要|我想|想|要|投诉|举报|反映|提个?|建议|意见|一下|你好|您好|社区|[，,。！!？?\s]")
+
+
+class ValidateComplaintSuggestionForm(ServiceForm):
+    service = "complaint_suggestion"
+
+    def slots(self, tracker: Tracker) -> List[str]:
+        slots = ["kind", "content"]
+        return slots if tracker.get_slot("anonymous") else slots + ["phone"]
+
+    def side_values(self, tracker: Tracker) -> List[EventType]:
+        if ANONYMOUS.search(latest_text(tracker)):
+            return [SlotSet("anonymous", True), SlotSet("phone", None)]
+        return []
+
+    async def extract_kind(self, dispatcher, tracker: Tracker, domain) -> dict:
+        kind = find_kind(latest_text(tracker))
+        if kind and not tracker.get_slot("kind") and latest_intent(tracker) == self.service:
+            return {"kind": kind}
+        return {}
+
+    async def extract_content(self, dispatcher, tracker: Tracker, domain) -> dict:
+        if tracker.get_slot("content") or latest_intent(tracker) != self.service:
+            return {}
+        text = clean_description(latest_text(tracker))
+        return {"content": text} if len(_ASKING.sub("", text)) >= 6 else {}
+
+    def validate_kind(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        if value in ("complaint", "suggestion"):
+            return {"kind": value}
+        return self._result("kind", check_kind(str(value)), dispatcher, tracker)
+
+    def validate_content(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        check = check_free_text(clean_description(str(value)), "具体情况",
+                                "小区东门晚上路灯一直不亮")
+        return self._result("content", check, dispatcher, tracker)
+
+    def validate_phone(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        if tracker.get_slot("anonymous") or latest_intent(tracker) == "deny":
+            return {"phone": None, "anonymous": True}
+        return super().validate_phone(value, dispatcher, tracker, domain)
+
+
+class SubmitComplaintSuggestion(SubmitService):
+    spec = SPECS["complaint_suggestion"]
+
+    def submission(self, tracker: Tracker) -> Submission:
+        submission = super().submission(tracker)
+        if tracker.get_slot("anonymous"):
+            submission.fields.pop("phone", None)
+            submission.fields["anonymous"] = True
+        return submission

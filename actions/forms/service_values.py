@@ -1,0 +1,205 @@
+"""Pure checks for the values only one or two services ask for.
+
+Same shape as `values.py`: each returns a `Check` with the normalised value,
+or a reason with an example to re-ask with. No Rasa, no I/O.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable
+
+from pypinyin import Style, lazy_pinyin
+
+from actions.forms.values import Check
+from nlu.rules.digits import chinese_numeral_to_int, fullwidth_to_ascii
+from nlu.rules.id_number import birth_date
+
+ALLOWANCE_MIN_AGE = 80
+MAX_PARTICIPANTS = 5
+
+_NUM = r"[0-9０-９一二两三四五六七八九十]+"
+
+
+def _number(token: str) -> int | None:
+    token = fullwidth_to_ascii(token)
+    return int(token) if token.isdigit() else chinese_numeral_to_int(token)
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def check_allowance_age(id_number: str, today: date) -> Check:
+    """高龄津贴: 80 or older on the day of application, from the ID's birth date."""
+    born = birth_date(id_number)
+    if born is None:
+        return Check(reason="身份证号里的出生日期不对，请再核对一下。")
+    age = age_on(born, today)
+    if age >= ALLOWANCE_MIN_AGE:
+        return Check(id_number, extra={"applicant_age": age})
+    try:
+        eligible = born.replace(year=born.year + ALLOWANCE_MIN_AGE)
+    except ValueError:  # born on 29 February
+        eligible = date(born.year + ALLOWANCE_MIN_AGE, 3, 1)
+    return Check(reason=(
+        f"高龄津贴是给年满{ALLOWANCE_MIN_AGE}周岁的老人的。按身份证上的出生日期，老人现在{age}岁，"
+        f"要到{eligible.year}年{eligible.month}月{eligible.day}日满{ALLOWANCE_MIN_AGE}周岁，"
+        f"到时候再来申请就可以。这次先不提交。"),
+        extra={"applicant_age": age})
+
+
+_GRADE = re.compile(rf"({_NUM})\s*年级|^\s*({_NUM})\s*$")
+_NOT_PRIMARY = re.compile(r"初[一二三]|初中|高中|高[一二三]|幼儿园|大班|中班|小班")
+
+
+def check_grade(text: str) -> Check:
+    """四点半课堂 is for primary pupils: grade 1 to 6."""
+    if _NOT_PRIMARY.search(text):
+        return Check(reason="四点半课堂只面向小学1到6年级的孩子。请说孩子上几年级，例如“三年级”。")
+    match = _GRADE.search(fullwidth_to_ascii(text))
+    grade = _number(match.group(1) or match.group(2)) if match else None
+    if grade is None:
+        return Check(reason="没听清孩子上几年级。请说例如“三年级”。")
+    if not 1 <= grade <= 6:
+        return Check(reason="四点半课堂只面向小学1到6年级的孩子。请说孩子上几年级，例如“三年级”。")
+    return Check(grade)
+
+
+def find_grade(text: str) -> int | None:
+    match = re.search(rf"({_NUM})\s*年级", fullwidth_to_ascii(text))
+    grade = _number(match.group(1)) if match else None
+    return grade if grade and 1 <= grade <= 6 else None
+
+
+_PEOPLE = re.compile(rf"({_NUM})\s*(?:个人|口人|个|人|位|名)")
+_ALONE = re.compile(r"就?我一?个人|就我自己|我自己|只有我|本人")
+_COUPLE = re.compile(r"我和(?:老伴|爱人|老婆|老公|我妈|我爸|孩子|女儿|儿子|孙子|孙女)|我们俩|我俩|两口子|夫妻")
+
+
+def find_participants(text: str) -> int | None:
+    match = _PEOPLE.search(text)
+    if match:
+        return _number(match.group(1))
+    if _COUPLE.search(text):
+        return 2
+    if _ALONE.search(text):
+        return 1
+    return None
+
+
+def check_participants(text: str, remaining: int | None = None) -> Check:
+    count = find_participants(text)
+    if count is None:
+        bare = re.fullmatch(rf"\s*({_NUM})\s*", text)
+        count = _number(bare.group(1)) if bare else None
+    if count is None:
+        return Check(reason="没听清几个人参加。请说人数，例如“2个人”。")
+    if not 1 <= count <= MAX_PARTICIPANTS:
+        return Check(reason=f"每次报名可以报1到{MAX_PARTICIPANTS}个人。请说参加的人数。")
+    if remaining is not None and count > remaining:
+        return Check(reason=f"这个活动只剩{remaining}个名额了，最多能报{remaining}个人。请说参加的人数。")
+    return Check(count)
+
+
+def check_household_size(text: str) -> Check:
+    match = re.search(rf"({_NUM})\s*(?:口人|口|个人|人)", fullwidth_to_ascii(text))
+    bare = re.fullmatch(rf"\s*({_NUM})\s*", fullwidth_to_ascii(text))
+    found = match or bare
+    size = _number(found.group(1)) if found else None
+    if size is None or not 1 <= size <= 20:
+        return Check(reason="没听清家里几口人。请说例如“3口人”。")
+    return Check(size)
+
+
+_COMPLAINT = re.compile(r"投诉|举报|不满|太差|态度差|扰民|不管|没人管|乱收费|告|差评|气死|反映问题|太吵|占用")
+_SUGGESTION = re.compile(r"建议|希望|能不能|可不可以|最好|提个意见|提意见|意见|增加|多开|改进")
+
+
+def find_kind(text: str) -> str | None:
+    if _COMPLAINT.search(text):
+        return "complaint"
+    if _SUGGESTION.search(text):
+        return "suggestion"
+    return None
+
+
+def check_kind(text: str) -> Check:
+    if re.fullmatch(r"\s*(?:1|一|第一个)\s*", text):
+        return Check("complaint")
+    if re.fullmatch(r"\s*(?:2|二|第二个)\s*", text):
+        return Check("suggestion")
+    kind = find_kind(text)
+    if kind:
+        return Check(kind)
+    return Check(reason="请说一下是哪一种：1. 投诉 2. 建议。")
+
+
+_FREQUENCY = re.compile(rf"(每(?:周|星期|天|日|月)\s*{_NUM}?\s*次?|一(?:周|星期|天|个月)\s*{_NUM}\s*次|隔天|天天|每天)")
+
+
+def find_frequency(text: str) -> str | None:
+    match = _FREQUENCY.search(fullwidth_to_ascii(text))
+    return match.group(1) if match else None
+
+
+def check_free_text(text: str, what: str, example: str, min_chars: int = 4) -> Check:
+    """A topic, a complaint's content, a situation: said in the resident's words."""
+    cleaned = re.sub(r"\s+", " ", text).strip(" ，,。")
+    if len(re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", cleaned)) < min_chars:
+        return Check(reason=f"请再具体说说{what}，例如“{example}”。")
+    return Check(cleaned[:500])
+
+
+# -- the activity catalogue ---------------------------------------------------
+
+@dataclass(frozen=True)
+class ActivityMatch:
+    activity: dict[str, Any]
+    score: float
+
+
+_GENERIC = re.compile(r"活动|报名|参加|社区|我想|我要|一下|讲座|课堂?|培训班?")
+MATCH_SCORE = 80.0
+
+
+def _bigrams(syllables: list[str]) -> set[tuple[str, str]]:
+    return set(zip(syllables, syllables[1:]))
+
+
+def _title_score(said: str, title: str) -> float:
+    core = _GENERIC.sub("", said)
+    if len(core) >= 2 and core in title:
+        return 100.0
+    title_syl = lazy_pinyin(title, style=Style.NORMAL)
+    said_syl = lazy_pinyin(core, style=Style.NORMAL)
+    hits = len(_bigrams(title_syl) & _bigrams(said_syl))
+    # Two shared syllable pairs (手机…培训, 防诈…诈骗 even as 防炸骗) name the title.
+    if hits >= 2 or (hits == 1 and len(said_syl) <= 3):
+        return 85.0 + min(hits, 3)
+    return 0.0
+
+
+def match_activity(text: str, catalogue: Iterable[dict[str, Any]]) -> ActivityMatch | None:
+    """The activity whose title the resident named, by characters or by sound."""
+    said = re.sub(r"[\s，,。！!？?]", "", text)
+    best: ActivityMatch | None = None
+    for activity in catalogue:
+        score = _title_score(said, str(activity.get("title", "")))
+        if score >= MATCH_SCORE and (best is None or score > best.score):
+            best = ActivityMatch(activity, score)
+    return best
+
+
+def describe_activity(activity: dict[str, Any]) -> str:
+    starts = str(activity.get("starts_at", ""))
+    when = f"{int(starts[5:7])}月{int(starts[8:10])}日{starts[11:16]}" if len(starts) >= 16 else starts
+    left = activity.get("remaining")
+    return f"{activity.get('title')}（{when}，剩{left}个名额）"
+
+
+def open_activities(catalogue: Iterable[dict[str, Any]], exclude: str | None = None,
+                    limit: int = 3) -> list[dict[str, Any]]:
+    return [a for a in catalogue
+            if int(a.get("remaining") or 0) > 0 and a.get("activity_id") != exclude][:limit]

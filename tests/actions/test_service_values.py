@@ -1,0 +1,135 @@
+"""Checks of the values only some services ask for (pure functions)."""
+from datetime import date
+
+import pytest
+
+from actions.forms import service_values as sv
+from actions.forms.complaint_suggestion import ANONYMOUS
+from actions.forms.consultation_booking import topic_from_opening
+from actions.forms.profile import mask_name, offer_text
+from actions.forms.spec import SPECS
+from nlu.rules.id_number import checksum_char
+
+TODAY = date(2026, 11, 29)
+
+
+def make_id(birth: str) -> str:
+    first17 = "110105" + birth + "123"
+    return first17 + checksum_char(first17)
+
+
+def test_allowance_age_counts_the_birthday():
+    assert sv.check_allowance_age(make_id("19461129"), TODAY).ok  # 80 today
+    young = sv.check_allowance_age(make_id("19461130"), TODAY)  # 80 tomorrow
+    assert not young.ok and "79岁" in young.reason and "2026年11月30日" in young.reason
+    assert "年满80周岁" in sv.check_allowance_age(make_id("19600101"), TODAY).reason
+
+
+@pytest.mark.parametrize("text,grade", [("三年级", 3), ("3年级", 3), ("6", 6), ("孩子上一年级", 1), ("五", 5)])
+def test_grade_accepts_primary(text, grade):
+    assert sv.check_grade(text).value == grade
+
+
+@pytest.mark.parametrize("text", ["初一", "七年级", "幼儿园大班", "不知道"])
+def test_grade_refuses_with_reason(text):
+    check = sv.check_grade(text)
+    assert not check.ok and ("1到6年级" in check.reason or "几年级" in check.reason)
+
+
+@pytest.mark.parametrize("text,count", [("两个人", 2), ("3位", 3), ("我和老伴", 2), ("就我自己", 1), ("4", 4)])
+def test_participants(text, count):
+    assert sv.check_participants(text).value == count
+
+
+def test_participants_limits():
+    assert "1到5" in sv.check_participants("八个人").reason
+    assert "只剩2个" in sv.check_participants("3个人", remaining=2).reason
+    assert not sv.check_participants("好多人").ok
+
+
+def test_household_size_and_frequency():
+    assert sv.check_household_size("家里3口人").value == 3
+    assert not sv.check_household_size("很多").ok
+    assert sv.find_frequency("每周3次就行") == "每周3次"
+    assert sv.find_frequency("每天送午饭") == "每天"
+    assert sv.find_frequency("送饭") is None
+
+
+@pytest.mark.parametrize("text,kind", [("我要投诉物业", "complaint"), ("楼下烧烤太吵扰民", "complaint"),
+                                       ("建议多开几个充电桩", "suggestion"), ("2", "suggestion"), ("1", "complaint")])
+def test_kind(text, kind):
+    assert sv.check_kind(text).value == kind
+
+
+def test_kind_unclear_is_reasked():
+    assert "1. 投诉" in sv.check_kind("嗯那个").reason
+
+
+def test_free_text_needs_substance():
+    assert not sv.check_free_text("嗯", "具体情况", "例子").ok
+    assert sv.check_free_text(" 东门路灯坏了三天 ", "具体情况", "例子").value == "东门路灯坏了三天"
+
+
+CATALOGUE = [
+    {"activity_id": "ACT001", "title": "敬老茶话会", "starts_at": "2026-12-04T14:30:00+08:00", "remaining": 38},
+    {"activity_id": "ACT002", "title": "智能手机使用培训班", "starts_at": "2026-12-02T09:30:00+08:00", "remaining": 6},
+    {"activity_id": "ACT003", "title": "亲子手工课：剪纸与灯笼", "starts_at": "2026-12-08T10:00:00+08:00", "remaining": 0},
+    {"activity_id": "ACT005", "title": "防诈骗讲座", "starts_at": "2026-12-11T15:00:00+08:00", "remaining": 51},
+]
+
+
+@pytest.mark.parametrize("text,activity", [
+    ("我想报名茶话会", "ACT001"), ("手机培训", "ACT002"), ("报名下周的防诈骗讲座", "ACT005"),
+    ("防炸骗的那个", "ACT005"),  # a recogniser's homophone
+    ("剪纸", "ACT003"), ("亲子手工", "ACT003"),
+])
+def test_activity_matched_by_characters_or_sound(text, activity):
+    assert sv.match_activity(text, CATALOGUE).activity["activity_id"] == activity
+
+
+@pytest.mark.parametrize("text", ["我想报名社区活动", "报名", "有什么活动"])
+def test_no_activity_named(text):
+    assert sv.match_activity(text, CATALOGUE) is None
+
+
+def test_open_activities_skip_full_and_excluded():
+    ids = [a["activity_id"] for a in sv.open_activities(CATALOGUE, exclude="ACT001")]
+    assert ids == ["ACT002", "ACT005"]
+    assert "剩6个名额" in sv.describe_activity(CATALOGUE[1])
+
+
+def test_consultation_topic_only_when_said():
+    assert topic_from_opening("我想约个律师") is None
+    assert topic_from_opening("想约家庭医生签约") is None
+    assert "抚养权" in topic_from_opening("我想约律师咨询离婚后孩子抚养权的问题")
+
+
+def test_anonymous_words():
+    assert ANONYMOUS.search("我想匿名")
+    assert ANONYMOUS.search("不留电话了")
+    assert not ANONYMOUS.search("电话是13812345678")
+
+
+def test_profile_offers_are_masked():
+    assert mask_name("张秀英") == "张*英" and mask_name("王五") == "王*"
+    assert "尾号5678" in offer_text("phone", "13812345678")
+    assert "13812345678" not in offer_text("phone", "13812345678")
+
+
+def test_every_service_has_a_spec_with_contract_fields():
+    expected = {
+        "elderly_allowance": {"person_name", "id_number", "phone", "address"},
+        "residence_permit": {"person_name", "id_number", "phone", "appointment_time"},
+        "elderly_home_service": {"service_type", "person_name", "address", "phone", "appointment_time"},
+        "after_school_care": {"child_name", "grade", "guardian_name", "phone"},
+        "consultation_booking": {"consultation_type", "person_name", "phone", "appointment_time", "topic"},
+        "subsistence_allowance": {"person_name", "phone"},
+        "complaint_suggestion": {"kind", "content"},
+        "emergency_help": {"emergency_type"},
+    }
+    for service, fields in expected.items():
+        spec = SPECS[service]
+        assert fields <= set(spec.fields + spec.extra_fields), service
+    assert "activity_id" in SPECS["activity_signup"].extra_fields
+    assert SPECS["subsistence_allowance"].needs_caseworker
+    assert SPECS["emergency_help"].priority == "urgent"
