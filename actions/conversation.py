@@ -8,10 +8,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.forms.base import looks_like_answer
 from actions.forms.spec import SPECS, display
 from actions.forms.submit import idempotency_key, reset_events
-from actions.services.filing import file_submission
 from actions.forms.values import describe_time, parse_iso
+from actions.services.filing import file_submission
 from actions.services.registry import services
 from state.handoff import Handoff
 from state.outbox import Submission
@@ -42,6 +43,42 @@ class ActionAskConfirm(Action):
         if spec:
             dispatcher.utter_message(text=spec.summary(tracker.current_slot_values(), _describe_iso))
         return []
+
+
+class ActionDigress(Action):
+    """A question in the middle of a form: answered, then the form asks again.
+
+    When the "question" is really a plain answer to the slot being asked
+    (a name the classifier took for something else) nothing is said and the
+    form takes it as the answer.
+    """
+
+    def name(self) -> Text:
+        return "action_digress"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if looks_like_answer(tracker.get_slot("requested_slot"), text):
+            return []
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "faq":
+            answer = faq_answer(tracker)
+            if answer:
+                dispatcher.utter_message(text=answer)
+            else:
+                dispatcher.utter_message(response="utter_default")
+        elif intent == "bot_challenge":
+            dispatcher.utter_message(response="utter_iamabot")
+        elif intent == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
+        return []  # repeat: the form asks its question again right after this
+
+
+def faq_answer(tracker: Tracker) -> str | None:
+    selector = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
+    responses = (selector.get("response") or {}).get("responses") or []
+    return responses[0].get("text") if responses else None
 
 
 class ActionRepeatLast(Action):

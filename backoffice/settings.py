@@ -9,6 +9,7 @@
     BACKOFFICE_NOTIFY_URL      optional; status changes are POSTed there, best-effort
     BACKOFFICE_NOTIFY_TIMEOUT  seconds, default 2
     BACKOFFICE_LOG_LEVEL       INFO
+    BACKOFFICE_RETENTION_DAYS  365; age of closed cases for ``python -m backoffice.retention``
 
 Every setting has a development default so ``python -m backoffice`` works on a
 laptop; each default that weakens security is logged as a warning at start.

@@ -1,11 +1,14 @@
 """`make nlu-report`: how well the NLU understands held-out residents' messages.
 
-    .venv/bin/python -m bench.nlu_report [--skip-baseline]
+    .venv/bin/python -m bench.nlu_report [--model PATH] [--compare]
 
 - intent accuracy / macro F1 on tests/nlu_eval/test_set.yml (typed text) and
-  tests/nlu_eval/asr_test_set.yml (written as a speech recogniser would);
-- the same for a model trained WITH homophone-augmented data
-  (nlu/tools/augment_homophones.py), to show what the augmentation buys;
+  tests/nlu_eval/asr_test_set.yml (written as a speech recogniser would), for
+  an NLU model trained from the shipped data (or the model given by --model);
+- with --compare, the same for a model WITHOUT the pinyin service-name
+  features (nlu/service_name_featurizer.py) and for one trained with
+  homophone-augmented data (nlu/tools/augment_homophones.py), to show what
+  each robustness measure buys;
 - the most frequent confusions between intents;
 - entity precision / recall of the rule-based extractors on tests/nlu_eval/entities.yml.
 """
@@ -28,8 +31,8 @@ EVAL = ROOT / "tests" / "nlu_eval"
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
 
 
-def train_nlu(data_dir: Path, out: Path, name: str) -> Path:
-    subprocess.run([RASA, "train", "nlu", "--config", "config.yml", "--nlu", str(data_dir),
+def train_nlu(data_dir: Path, out: Path, name: str, config: Path = ROOT / "config.yml") -> Path:
+    subprocess.run([RASA, "train", "nlu", "--config", str(config), "--nlu", str(data_dir),
                     "--out", str(out), "--fixed-model-name", name, "--quiet"], cwd=ROOT, env=ENV,
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return out / f"{name}.tar.gz"
@@ -94,23 +97,39 @@ def print_confusions(result: dict, top: int = 8) -> None:
         print(f"    {n:3d} x {gold} -> {predicted}")
 
 
+def without_service_features(out: Path) -> Path:
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["pipeline"] = [c for c in config["pipeline"] if "ServiceNameFeaturizer" not in c["name"]]
+    path = out / "config-without-service-features.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def augmented_data(out: Path) -> Path:
+    augmented = out / "augmented_data"
+    shutil.copytree(ROOT / "data" / "nlu", augmented)
+    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "nlu.tools.augment_homophones",
+                    "--out", str(augmented / "augmented" / "homophones.yml")], cwd=ROOT, env=ENV,
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return augmented
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--model", type=Path, help="evaluate this model instead of training one")
+    parser.add_argument("--compare", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        models = {"training data as shipped": train_nlu(ROOT / "data" / "nlu", tmp_path, "plain")}
-        if not args.skip_baseline:
-            augmented = tmp_path / "augmented_data"
-            shutil.copytree(ROOT / "data" / "nlu", augmented)
-            subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "nlu.tools.augment_homophones",
-                            "--out", str(augmented / "augmented" / "homophones.yml")], cwd=ROOT, env=ENV,
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            models["plus homophone augmentation"] = train_nlu(augmented, tmp_path, "aug")
+        data = ROOT / "data" / "nlu"
+        models = {"as shipped": args.model or train_nlu(data, tmp_path, "plain")}
+        if args.compare:
+            models["without service-name features"] = train_nlu(
+                data, tmp_path, "nosvc", without_service_features(tmp_path))
+            models["plus homophone augmentation"] = train_nlu(augmented_data(tmp_path), tmp_path, "aug")
         for label, model in models.items():
             for test_file in ("test_set.yml", "asr_test_set.yml"):
-                result = test_nlu(model, EVAL / test_file, tmp_path / f"{model.stem}-{test_file}")
+                result = test_nlu(model, EVAL / test_file, tmp_path / f"{label}-{test_file}")
                 print_intents(f"{label}, {test_file}", result)
                 print_confusions(result)
     print("entities (rule-based extractors), tests/nlu_eval/entities.yml:")

@@ -12,9 +12,10 @@ import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from bot.embedded_redis import redis_argv, redis_port_from_env
-from bot.settings import Settings
+from bot.settings import DEV_NOTIFY_TOKEN, Settings
 from bot.supervisor import ProcessSpec, Supervisor
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,9 @@ class Layout:
     redis_port: int | None
     var_dir: Path
     model: Path
+    console_port: int = 8100
+    voice_port: int | None = None  # the hotline gateway (voice/); None: not started
+    audiosocket_port: int | None = None
 
     def urls(self, redis_url: str) -> dict[str, str]:
         return {
@@ -38,7 +42,25 @@ class Layout:
             "Action server": f"http://127.0.0.1:{self.action_port}/webhook",
             "Rasa server": f"http://127.0.0.1:{self.rasa_port}",
             "REST channel": f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook",
+            "WeChat webhook": f"http://127.0.0.1:{self.rasa_port}/webhooks/wechat/webhook",
+            "Web chat": f"http://127.0.0.1:{self.rasa_port}/webhooks/webchat/",
+            "Staff console": f"http://127.0.0.1:{self.console_port}/",
+            **self.voice_urls(),
         }
+
+    def voice_urls(self) -> dict[str, str]:
+        if not self.voice_port:
+            return {}
+        return {"Hotline call page": f"http://127.0.0.1:{self.voice_port}/call",
+                "Hotline WebSocket": f"ws://127.0.0.1:{self.voice_port}/ws",
+                "Hotline AudioSocket": f"tcp://127.0.0.1:{self.audiosocket_port}"}
+
+
+def notify_url(layout: Layout, base: dict[str, str]) -> str:
+    """The notification channel's URL; the back office's webhook sends no header, so the
+    token travels as a query parameter (channels/notify.py accepts both)."""
+    token = quote(base.get("NOTIFY_TOKEN") or DEV_NOTIFY_TOKEN, safe="")
+    return f"http://127.0.0.1:{layout.rasa_port}/webhooks/notify/status?token={token}"
 
 
 def child_env(layout: Layout, redis_url: str, base: dict[str, str]) -> dict[str, str]:
@@ -49,7 +71,13 @@ def child_env(layout: Layout, redis_url: str, base: dict[str, str]) -> dict[str,
         "BACKOFFICE_PORT": str(layout.backoffice_port),
         "BACKOFFICE_URL": base.get("BACKOFFICE_URL", f"http://127.0.0.1:{layout.backoffice_port}"),
         "DATABASE_URL": base.get("DATABASE_URL", f"sqlite:///{layout.var_dir / 'backoffice.db'}"),
+        # The back office tells residents about status changes through the Rasa server.
+        "BACKOFFICE_NOTIFY_URL": base.get("BACKOFFICE_NOTIFY_URL") or notify_url(layout, base),
         "PYTHONPATH": str(ROOT),
+        # The staff console (channels/console) talks to Rasa's HTTP API and keeps its accounts here.
+        "RASA_URL": f"http://127.0.0.1:{layout.rasa_port}",
+        "CONSOLE_PORT": str(layout.console_port),
+        "CONSOLE_DB": base.get("CONSOLE_DB") or str(layout.var_dir / "console.db"),
         # rasa-sdk binds 0.0.0.0 unless told otherwise; the action server is internal.
         "SANIC_HOST": base.get("ACTION_HOST", "127.0.0.1"),
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -76,16 +104,29 @@ def build_specs(layout: Layout, redis_url: str, env: dict[str, str]) -> list[Pro
         ProcessSpec("actions", [py, "-m", "rasa_sdk", "--actions", "actions",
                                 "--port", str(layout.action_port)], env, layout.action_port),
         ProcessSpec("outbox", [py, "-m", "actions.outbox_worker"], env),
+        ProcessSpec("console", [py, "-m", "channels.console"], env, layout.console_port),
         ProcessSpec("rasa", rasa_argv, env, layout.rasa_port, ready_timeout_s=300),
     ]
+    if layout.voice_port:
+        specs.append(ProcessSpec("voice", [py, "-m", "voice"], voice_env(layout, env),
+                                 layout.voice_port))
     return specs
+
+
+def voice_env(layout: Layout, env: dict[str, str]) -> dict[str, str]:
+    return dict(env, VOICE_PORT=str(layout.voice_port),
+                VOICE_AUDIOSOCKET_PORT=str(layout.audiosocket_port),
+                VOICE_RASA_URL=f"http://127.0.0.1:{layout.rasa_port}",
+                VOICE_TTS_CACHE_DIR=env.get("VOICE_TTS_CACHE_DIR") or str(layout.var_dir / "tts-cache"))
 
 
 def default_layout(settings: Settings) -> Layout:
     var_dir = Path(settings.var_dir).resolve()
     return Layout(settings.rasa_port, settings.action_port, settings.backoffice_port,
                   None if settings.redis_url else redis_port_from_env(), var_dir,
-                  ROOT / "models" / "community.tar.gz")
+                  ROOT / "models" / "community.tar.gz", console_port=settings.console_port,
+                  voice_port=int(os.environ.get("VOICE_PORT") or 8200),
+                  audiosocket_port=int(os.environ.get("VOICE_AUDIOSOCKET_PORT") or 8201))
 
 
 def _interrupt(signum: int, frame: object) -> None:

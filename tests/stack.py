@@ -5,6 +5,7 @@ temporary var/ directory.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import time
@@ -20,11 +21,20 @@ from bot.supervisor import Supervisor
 
 BACKOFFICE_TOKEN = "test-backoffice-token"
 STAFF_TOKEN = "test-staff-token"
+CONSOLE_ADMIN = "admin"
+CONSOLE_ADMIN_PASSWORD = "test-console-admin-pw"
 
 
 def ensure_model() -> Path:
-    """Train once (make skips it when data and config are unchanged)."""
-    subprocess.run(["make", "-s", "model"], cwd=ROOT, check=True)
+    """Train once (make skips it when data and config are unchanged).
+
+    Several test sessions may start at once: a file lock lets one train
+    while the others wait and then find the model up to date.
+    """
+    (ROOT / "var").mkdir(exist_ok=True)
+    with open(ROOT / "var" / ".model.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(["make", "-s", "model"], cwd=ROOT, check=True)
     return ROOT / "models" / "community.tar.gz"
 
 
@@ -38,6 +48,10 @@ class Stack:
     @property
     def rasa(self) -> str:
         return f"http://127.0.0.1:{self.layout.rasa_port}"
+
+    @property
+    def console(self) -> str:
+        return f"http://127.0.0.1:{self.layout.console_port}"
 
     @property
     def backoffice(self) -> str:
@@ -78,17 +92,24 @@ class Stack:
         return body.get("cases", body) if isinstance(body, dict) else body
 
 
-def start_stack(tmp: Path) -> Stack:
+def start_stack(tmp: Path, extra_env: dict[str, str] | None = None) -> Stack:
+    """`extra_env` adds or overrides settings of every process (e.g. a channel's)."""
     model = ensure_model()
     external = os.environ.get("REDIS_URL")
     layout = Layout(free_port(), free_port(), free_port(), None if external else free_port(),
                     tmp, model)
+    layout.console_port = free_port()
     redis_url = external or f"redis://127.0.0.1:{layout.redis_port}/0"
     prefix = f"t{uuid.uuid4().hex[:8]}"
     base = dict(os.environ, REDIS_KEY_PREFIX=prefix, BACKOFFICE_TOKEN=BACKOFFICE_TOKEN,
                 BACKOFFICE_STAFF_TOKEN=STAFF_TOKEN, OUTBOX_RETRY_SECONDS="1",
-                BACKOFFICE_TIMEOUT_SECONDS="3")
+                BACKOFFICE_TIMEOUT_SECONDS="3",
+                CONSOLE_ADMIN_USER=CONSOLE_ADMIN, CONSOLE_ADMIN_PASSWORD=CONSOLE_ADMIN_PASSWORD,
+                # Tests act as a proxy on loopback: requests carrying X-Forwarded-For are
+                # rate-limited per forwarded client, the suite's own requests are not.
+                RATE_LIMIT_TRUSTED_PROXIES="127.0.0.1")
     base.pop("DATABASE_URL", None)
+    base.update(extra_env or {})
     env = child_env(layout, redis_url, base)
     supervisor = Supervisor(build_specs(layout, redis_url, env), tmp / "log")
     try:

@@ -8,6 +8,7 @@ times, choices, confirmation) live here once.
 from __future__ import annotations
 
 import logging
+import re
 from abc import abstractmethod
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
@@ -31,6 +32,23 @@ INTERRUPTING_INTENTS = frozenset({
     "emergency_help",
 })
 MAX_FAILURES = 3
+_QUESTION = re.compile(r"[吗呢？?]|怎么|什么|哪|几点|多少|能不能|可不可以|是不是|有没有")
+_NAME_SLOTS = ("person_name", "child_name", "guardian_name")
+
+
+def looks_like_answer(slot: str | None, text: str) -> bool:
+    """A short value that fits the question asked is an answer, whatever the
+    classifier thought (钱多多 is a name, not a question about fees)."""
+    text = text.strip()
+    if not slot or not text or _QUESTION.search(text):
+        return False
+    if slot in _NAME_SLOTS:
+        return len(text) <= 4 and values.check_person_name(text).ok
+    if slot == "phone":
+        return values.check_phone(text).ok
+    if slot == "id_number":
+        return bool(re.fullmatch(r"[\dXx\s]{15,20}", text))
+    return False
 # Values a remembered profile can offer ("还是用尾号5678的电话吗？").
 OFFERABLE = ("phone", "person_name", "address")
 ADDRESS_PARTS = ("building", "unit", "room")
@@ -104,8 +122,9 @@ class ServiceForm(FormValidationAction):
         text = latest_text(tracker)
         # "2" answers a numbered question whatever the classifier made of it.
         is_choice = values.choose_by_number(text, list(range(9))) is not None
-        if (not requested or requested in filled_now or not text
-                or (latest_intent(tracker) in INTERRUPTING_INTENTS and not is_choice)):
+        interrupts = latest_intent(tracker) in INTERRUPTING_INTENTS and not (
+            is_choice or looks_like_answer(requested, text))
+        if not requested or requested in filled_now or not text or interrupts:
             return events
         if requested in OFFERABLE and latest_intent(tracker) in ("affirm", "deny"):
             offered = await self.profile_answer(requested, tracker)

@@ -31,8 +31,8 @@ FORMS = {
     "case_status_query": "action_query_case_status",
 }
 # intent -> what answers it before the form asks its question again
-CONTINUE = {"repeat": "action_repeat_last", "faq": "utter_faq",
-            "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope"}
+# (action_digress answers them, unless the text is really an answer to the question)
+CONTINUE = {intent: "action_digress" for intent in ("repeat", "faq", "bot_challenge", "out_of_scope")}
 # intent -> what ends the form
 STOP = {"cancel": "action_cancel_service", "request_human": "action_request_human",
         "emergency_help": "action_emergency_handoff"}

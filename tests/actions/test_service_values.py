@@ -133,3 +133,18 @@ def test_every_service_has_a_spec_with_contract_fields():
     assert "activity_id" in SPECS["activity_signup"].extra_fields
     assert SPECS["subsistence_allowance"].needs_caseworker
     assert SPECS["emergency_help"].priority == "urgent"
+
+
+@pytest.mark.parametrize("slot,text,answer", [
+    ("person_name", "钱多多", True),          # a name, not a question about fees
+    ("person_name", "你们几点上班", False),
+    ("person_name", "办低保要什么材料", False),
+    ("phone", "13812345678", True),
+    ("phone", "电话费怎么交", False),
+    ("child_name", "王小明", True),
+    ("address", "3号楼", False),             # only values a classifier could mistake
+    (None, "钱多多", False),
+])
+def test_a_plain_answer_is_not_a_digression(slot, text, answer):
+    from actions.forms.base import looks_like_answer
+    assert looks_like_answer(slot, text) is answer

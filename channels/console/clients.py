@@ -1,0 +1,68 @@
+"""HTTP clients of the Rasa server (tracker-events API) and the back office."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+
+class UpstreamError(RuntimeError):
+    """Rasa or the back office did not do what was asked; the message is for staff."""
+
+
+class RasaClient:
+    def __init__(self, http: httpx.AsyncClient, base_url: str, token: str) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+        self._params = {"token": token} if token else {}
+
+    async def append(self, conversation_id: str, events: list[dict[str, Any]],
+                     output_channel: str | None) -> dict[str, Any]:
+        """Append events; bot utterances among them go out on `output_channel`."""
+        params = dict(self._params, include_events="NONE")
+        if output_channel:
+            params.update(output_channel=output_channel, execute_side_effects="true")
+        url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        try:
+            response = await self._http.post(url, params=params, json=events, timeout=30)
+        except httpx.HTTPError as error:
+            raise UpstreamError(f"智能助手服务无法连接：{type(error).__name__}") from error
+        if response.status_code != 200:
+            logger.error("Rasa refused events for a conversation: %s", response.status_code)
+            raise UpstreamError(f"智能助手服务返回错误 {response.status_code}")
+        return response.json()
+
+    async def slots(self, conversation_id: str) -> dict[str, Any]:
+        url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker"
+        try:
+            response = await self._http.get(url, params=dict(self._params, include_events="NONE"),
+                                            timeout=10)
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            logger.warning("tracker not readable: %s", type(error).__name__)
+            return {}
+        return response.json().get("slots") or {}
+
+
+class BackofficeClient:
+    def __init__(self, http: httpx.AsyncClient, base_url: str, token: str) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    async def cases(self, conversation_id: str) -> tuple[list[dict[str, Any]], str | None]:
+        """Cases of the conversation (masked by the back office), or an error note."""
+        try:
+            response = await self._http.get(f"{self._base}/api/v1/cases",
+                                            params={"conversation_id": conversation_id},
+                                            headers=self._headers, timeout=5)
+        except httpx.HTTPError as error:
+            return [], f"业务系统暂时无法连接（{type(error).__name__}）"
+        if response.status_code != 200:
+            return [], f"业务系统返回错误 {response.status_code}"
+        body = response.json()
+        return (body.get("cases", []) if isinstance(body, dict) else body), None

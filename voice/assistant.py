@@ -1,0 +1,31 @@
+"""Talk to the Rasa server on behalf of a call (the "voice" channel)."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+
+class Assistant:
+    def __init__(self, client: httpx.AsyncClient, base_url: str, token: str | None = None) -> None:
+        self._client = client
+        self._base = base_url.rstrip("/")
+        self._params = {"token": token} if token else {}
+
+    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        """One caller turn; the assistant's messages in order."""
+        response = await self._client.post(
+            f"{self._base}/webhooks/voice/webhook",
+            json={"sender": sender, "message": text, "metadata": metadata}, timeout=60)
+        response.raise_for_status()
+        return list(response.json())
+
+    async def handoff_reason(self, sender: str) -> str | None:
+        """The conversation's `handoff_reason` slot: set once it went to a person."""
+        response = await self._client.get(
+            f"{self._base}/conversations/{sender}/tracker", params=self._params, timeout=30)
+        response.raise_for_status()
+        return (response.json().get("slots") or {}).get("handoff_reason")

@@ -1,0 +1,253 @@
+"""One phone call: input frames in, the assistant's speech out.
+
+Stages, each an async step over typed frames (voice.frames):
+  transport → AudioIn (16 kHz float) → VAD → Utterance → ASR → Rasa → spoken
+  variants → TTS → AudioOut → Output (paced; interrupts and hang-ups overtake).
+DTMF keys and upstream text become Utterances directly. A watchdog task
+handles silence (reprompt, then a polite hang-up) and transfers the call when
+the conversation was handed to staff from elsewhere (the console).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from voice import prompts
+from voice.frames import AudioIn, AudioOut, Dtmf, Event, Frame, Hangup, Mark, TextIn, Utterance
+from voice.output import Output, Transport
+from voice.privacy import mask_number
+from voice.spoken import spoken_reply
+from voice.vad import StreamingVad
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class CallInfo:
+    call_id: str
+    caller_number: str | None
+    transport: str
+    mode: str = "audio"  # "audio": we recognise speech; "text": an upstream recogniser does
+    sample_rate: int = 16000  # of the transport's PCM; the pipeline itself runs at 16 kHz
+
+    @property
+    def sender(self) -> str:
+        return f"voice:{self.call_id}"
+
+    def metadata(self) -> dict[str, Any]:
+        meta = {"call_id": self.call_id, "transport": self.transport}
+        if self.caller_number:
+            meta["caller_number"] = self.caller_number
+        return meta
+
+
+@dataclass
+class DtmfCollector:
+    """Keys until '#'; '*' stands for the X of an ID number."""
+    digits: list[str] = field(default_factory=list)
+    last_key: float = 0.0
+
+    def key(self, digit: str) -> str | None:
+        self.last_key = time.monotonic()
+        if digit == "#":
+            text, self.digits = "".join(self.digits), []
+            return text or None
+        if digit.isdigit() or digit == "*":
+            self.digits.append("X" if digit == "*" else digit)
+        return None
+
+    def expired(self, timeout_s: float) -> str | None:
+        if self.digits and time.monotonic() - self.last_key > timeout_s:
+            return self.key("#")
+        return None
+
+
+class Call:
+    def __init__(self, info: CallInfo, transport: Transport, services: Any) -> None:
+        self.info, self.transport, self.services = info, transport, services
+        s = services.settings
+        self.vad = StreamingVad(services.vad_model, s.vad_threshold, s.vad_start_ms, s.vad_stop_ms,
+                                s.vad_max_utterance_s) if info.mode == "audio" else None
+        self.output = Output(transport)
+        self.turns: asyncio.Queue[Utterance] = asyncio.Queue()
+        self.dtmf = DtmfCollector()
+        self.caller_gone = asyncio.Event()
+        self.turn_busy = False
+        self.ending = False
+        self.silences = 0
+        self.turn_no = 0
+        self.last_activity = time.monotonic()
+        self.outcome: dict[str, Any] = {"action": "hangup", "reason": "caller"}
+        self._dispatch: dict[type, Callable] = {AudioIn: self._on_audio, Dtmf: self._on_dtmf,
+                                                TextIn: self._on_text, Hangup: self._on_hangup}
+
+    # --- input side -------------------------------------------------------
+    async def push(self, frame: Frame) -> None:
+        await self._dispatch[type(frame)](frame)
+
+    async def _on_audio(self, frame: AudioIn) -> None:
+        if self.vad is None:
+            return
+        for event in self.vad.feed(frame.audio):
+            if event.kind == "start":
+                self._caller_active()
+                self.output.interrupt("barge-in")
+            else:
+                self.turns.put_nowait(Utterance(audio=event.audio, ended_at=time.monotonic()))
+
+    async def _on_dtmf(self, frame: Dtmf) -> None:
+        self._caller_active()
+        self.output.interrupt("dtmf")
+        text = self.dtmf.key(frame.digit)
+        if text:
+            self.turns.put_nowait(Utterance(text=text, source="dtmf", ended_at=time.monotonic()))
+
+    async def _on_text(self, frame: TextIn) -> None:
+        if frame.text.strip():
+            self._caller_active()
+            self.output.interrupt("text")
+            self.turns.put_nowait(Utterance(text=frame.text.strip(), source="text",
+                                            ended_at=time.monotonic()))
+
+    async def _on_hangup(self, frame: Hangup) -> None:
+        self.caller_gone.set()
+
+    def _caller_active(self) -> None:
+        self.silences = 0
+        self.last_activity = time.monotonic()
+
+    # --- the call as a whole ----------------------------------------------
+    async def run(self) -> dict[str, Any]:
+        logger.info("call %s from %s via %s (%s)", self.info.call_id,
+                    mask_number(self.info.caller_number), self.info.transport, self.info.mode)
+        output = asyncio.create_task(self.output.run())
+        workers = [asyncio.create_task(self._turn_loop()), asyncio.create_task(self._watchdog())]
+        gone = asyncio.create_task(self.caller_gone.wait())
+        try:
+            await self.prompt("greeting", prompts.GREETING)
+            self.output.put(Mark("greeting"))
+            done, _ = await asyncio.wait({output, gone}, return_when=asyncio.FIRST_COMPLETED)
+            if output in done and not gone.done():
+                # The outcome first: the dialplan reads it as soon as the line drops.
+                await self.services.calls.set_outcome(self.info.call_id, self.outcome)
+                await self.transport.end(output.result())
+            else:
+                await self.services.calls.set_outcome(self.info.call_id, self.outcome)
+        finally:
+            for task in [output, gone, *workers]:
+                task.cancel()
+            await asyncio.gather(output, gone, *workers, return_exceptions=True)
+        logger.info("call %s ended: %s", self.info.call_id, self.outcome.get("action"))
+        return self.outcome
+
+    async def prompt(self, name: str, text: str) -> None:
+        """One of the gateway's own prompts (not the assistant's), announced to the transport."""
+        await self.transport.send_event({"event": "prompt", "name": name, "text": text})
+        await self.say([text])
+
+    async def say(self, sentences: list[str], conversation: str | None = None) -> None:
+        epoch = self.output.epoch
+        for sentence in sentences:
+            audio = await self.services.synthesizer.synthesize(sentence, conversation)
+            if self.output.epoch != epoch:
+                return  # the caller spoke meanwhile: the rest of this reply is dropped
+            self.output.put(AudioOut(audio, self.turn_no))
+
+    def hang_up(self, reason: str, transfer: dict | None = None) -> None:
+        self.ending = True
+        self.outcome = transfer or {"action": "hangup", "reason": reason}
+        self.output.put(Hangup(reason=reason, transfer=transfer))
+
+    # --- turns --------------------------------------------------------------
+    async def _turn_loop(self) -> None:
+        while True:
+            utterance = await self.turns.get()
+            self.turn_busy = True
+            try:
+                await self._turn(utterance)
+            except Exception:
+                logger.exception("turn failed on call %s", self.info.call_id)
+                await self.prompt("trouble", prompts.TROUBLE)
+                await self._transfer("fallback")
+            finally:
+                self.turn_busy = False
+                self.last_activity = time.monotonic()
+
+    async def _turn(self, utterance: Utterance) -> None:
+        if self.ending:
+            return
+        t0 = time.monotonic()
+        text = utterance.text or await self._transcribe(utterance)
+        t1 = time.monotonic()
+        if not text:
+            await self.prompt("not_heard", prompts.NOT_HEARD)
+            return
+        await self.transport.send_event({"event": "transcript", "text": text,
+                                         "source": utterance.source})
+        messages = await self.services.assistant.send(self.info.sender, text, self.info.metadata())
+        t2 = time.monotonic()
+        self.turn_no += 1
+        await self.transport.send_event({"event": "reply", "turn": self.turn_no,
+                                         "text": [m.get("text", "") for m in messages]})
+        await self.say(spoken_reply(messages), self.info.sender)
+        self.output.put(Mark(f"turn-{self.turn_no}"))
+        logger.info("call %s turn %d: asr %.0f ms, assistant %.0f ms, tts %.0f ms",
+                    self.info.call_id, self.turn_no, (t1 - t0) * 1000, (t2 - t1) * 1000,
+                    (time.monotonic() - t2) * 1000)
+        reason = await self.services.assistant.handoff_reason(self.info.sender)
+        if reason:
+            await self._transfer(reason)
+
+    async def _transcribe(self, utterance: Utterance) -> str:
+        transcriber = self.services.transcriber
+        return (await transcriber.transcribe_float(utterance.audio)).strip()
+
+    async def _transfer(self, reason: str) -> None:
+        if self.ending:
+            return
+        target = {"action": "transfer", "target": self.services.settings.transfer_target,
+                  "reason": reason, "conversation_id": self.info.sender}
+        await self.services.calls.set_outcome(self.info.call_id, target)
+        self.hang_up("transfer", transfer=target)
+
+    # --- silence, DTMF time-out and handoffs from elsewhere -----------------
+    async def _watchdog(self) -> None:
+        settings = self.services.settings
+        next_poll = 0.0
+        while not self.ending:
+            await asyncio.sleep(0.1)
+            text = self.dtmf.expired(settings.dtmf_timeout_s)
+            if text:
+                self.turns.put_nowait(Utterance(text=text, source="dtmf"))
+            if self._silent_for() > settings.silence_timeout_s:
+                await self._on_silence()
+            if time.monotonic() >= next_poll and not self.turn_busy:
+                next_poll = time.monotonic() + settings.handoff_poll_s
+                await self._poll_handoff()
+
+    def _silent_for(self) -> float:
+        if (self.output.busy or self.turn_busy or not self.turns.empty() or self.ending
+                or (self.vad is not None and self.vad.in_speech) or self.dtmf.digits):
+            return 0.0
+        return time.monotonic() - max(self.last_activity, self.output.idle_since)
+
+    async def _on_silence(self) -> None:
+        self.silences += 1
+        self.last_activity = time.monotonic()
+        if self.silences > self.services.settings.silence_reprompts:
+            await self.prompt("goodbye", prompts.GOODBYE_SILENCE)
+            self.hang_up("silence")
+        else:
+            await self.prompt("reprompt", prompts.REPROMPT)
+
+    async def _poll_handoff(self) -> None:
+        handoffs = self.services.handoffs
+        if handoffs is None or self.ending:
+            return
+        handoff = await handoffs.get(self.info.sender)
+        if handoff and not self.turn_busy and not self.ending:
+            await self.prompt("transferring", prompts.TRANSFERRING)
+            await self._transfer(handoff.reason)

@@ -1,0 +1,80 @@
+"""Everything a call needs, built once per process from settings, and the calls themselves."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from voice.assistant import Assistant
+from voice.call import Call, CallInfo
+from voice.callstore import CallStore
+from voice.output import Transport
+from voice.settings import VoiceSettings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: VoiceSettings
+    assistant: Assistant
+    synthesizer: Any
+    transcriber: Any
+    vad_model: Any
+    calls: CallStore
+    handoffs: Any
+    http: httpx.AsyncClient
+    redis: Any
+    active: dict[str, Call] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+        await self.redis.close()
+
+
+async def build_services(settings: VoiceSettings) -> Services:
+    """Load the models (ASR, VAD) and open Redis and HTTP clients."""
+    import redis.asyncio as aioredis
+
+    from state.handoff import HandoffQueue
+    from voice.asr import build_transcriber
+    from voice.tts import build_synthesizer
+    from voice.vad import load_vad_model
+
+    if not settings.redis_url:
+        raise RuntimeError("REDIS_URL is not set; `make run` sets it for every process")
+    redis = aioredis.from_url(settings.redis_url, decode_responses=True)
+    http = httpx.AsyncClient()
+    transcriber = await asyncio.to_thread(build_transcriber, settings)
+    vad_model = await asyncio.to_thread(load_vad_model)
+    return Services(settings, Assistant(http, settings.rasa_url, settings.rasa_token),
+                    build_synthesizer(settings), transcriber, vad_model,
+                    CallStore(redis, settings.redis_key_prefix),
+                    HandoffQueue(redis, settings.redis_key_prefix), http, redis)
+
+
+def open_call(services: Services, info: CallInfo, transport: Transport) -> Call | None:
+    """A new call, or None when the gateway is at VOICE_MAX_CALLS."""
+    if len(services.active) >= services.settings.max_calls or info.call_id in services.active:
+        return None
+    call = Call(info, transport, services)
+    services.active[info.call_id] = call
+    return call
+
+
+async def drive(services: Services, call: Call, read_input) -> dict[str, Any]:
+    """Run a call while `read_input()` feeds it; whichever side ends first ends both."""
+    runner = asyncio.create_task(call.run())
+    reader = asyncio.create_task(read_input())
+    try:
+        await asyncio.wait({runner, reader}, return_when=asyncio.FIRST_COMPLETED)
+        if not runner.done():
+            call.caller_gone.set()
+        return await runner
+    finally:
+        reader.cancel()
+        await asyncio.gather(reader, return_exceptions=True)
+        services.active.pop(call.info.call_id, None)

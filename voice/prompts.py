@@ -1,0 +1,8 @@
+"""What the gateway itself says (everything else comes from the assistant)."""
+GREETING = "您好，这里是社区服务中心智能热线。请问有什么可以帮您？说话时可以随时打断我。"
+REPROMPT = "您还在吗？请说出您要办理的事情，比如报修、社保认证或者查询进度。"
+GOODBYE_SILENCE = "好像没有听到您的声音，我们先挂断了。需要帮助请再拨打热线，再见。"
+TRANSFERRING = "正在为您转接工作人员，请稍候。"
+NOT_HEARD = "抱歉，我没有听清，请您再说一遍。"
+TROUBLE = "抱歉，系统暂时有点忙，正在为您转接工作人员。"
+BUSY = "抱歉，当前来电较多，请稍后再拨。"

@@ -1,0 +1,173 @@
+"""Speech output: edge-tts (zh-CN neural voice) with a disk cache, espeak-ng as fallback.
+
+`build_synthesizer(settings)` picks the implementation at start-up:
+`VOICE_TTS_ENGINE=edge` (default) tries edge-tts within `VOICE_TTS_TIMEOUT_SECONDS`
+and falls back to espeak-ng (`cmn`) so the hotline never goes silent; after a
+failure edge-tts is skipped for `VOICE_TTS_RETRY_AFTER_SECONDS`.
+`VOICE_TTS_ENGINE=espeak` uses espeak-ng only. `VOICE_TTS_URL` points edge-tts at
+another endpoint speaking its protocol (a proxy, or the tests' stand-in).
+
+Cache: gateway prompts are cached on disk at once; an assistant reply only
+once two different conversations were told the same text, so read-backs
+with a caller's details never land on disk.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from voice.audio import RATE, pcm16_to_float, float_to_pcm16, wav_to_internal
+
+logger = logging.getLogger(__name__)
+
+
+class Synthesizer(Protocol):
+    name: str
+
+    async def synthesize(self, text: str) -> np.ndarray: ...
+
+
+def decode_mp3(data: bytes) -> np.ndarray:
+    """MP3 bytes (what edge-tts sends) to 16 kHz mono float32."""
+    import av  # PyAV, a dependency of faster-whisper
+
+    chunks = []
+    with av.open(io.BytesIO(data), format="mp3") as container:
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=RATE)
+        for frame in container.decode(audio=0):
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+        for out in resampler.resample(None):
+            chunks.append(out.to_ndarray().reshape(-1))
+    if not chunks:
+        return np.zeros(0, dtype=np.float32)
+    return np.concatenate(chunks).astype(np.float32) / 32768.0
+
+
+class EdgeTts:
+    name = "edge"
+
+    def __init__(self, voice: str, rate: str, connect_timeout_s: float) -> None:
+        self.voice, self.rate = voice, rate
+        self._connect_timeout = max(1, int(round(connect_timeout_s)))
+
+    async def synthesize(self, text: str) -> np.ndarray:
+        import edge_tts
+
+        communicate = edge_tts.Communicate(text, self.voice, rate=self.rate,
+                                           connect_timeout=self._connect_timeout)
+        mp3 = bytearray()
+        async for chunk in communicate.stream():
+            if chunk["type"] == "audio":
+                mp3 += chunk["data"]
+        return await asyncio.to_thread(decode_mp3, bytes(mp3))
+
+
+class EspeakTts:
+    name = "espeak"
+
+    def __init__(self, voice: str = "cmn", speed: int = 150) -> None:
+        self.voice, self.speed = voice, speed
+
+    async def synthesize(self, text: str) -> np.ndarray:
+        proc = await asyncio.create_subprocess_exec(
+            "espeak-ng", "-v", self.voice, "-s", str(self.speed), "--stdout", text,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        wav, err = await proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"espeak-ng failed: {err.decode(errors='replace')[:200]}")
+        return wav_to_internal(wav)
+
+
+class CachedTts:
+    """Disk cache of synthesised audio keyed by engine, voice, rate and text."""
+
+    def __init__(self, inner: Synthesizer, cache_dir: Path, variant: str) -> None:
+        self.inner, self.name = inner, inner.name
+        self._dir = cache_dir
+        self._variant = variant
+        self._seen: dict[str, str] = {}  # text hash -> first conversation (memory only)
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.name}|{self._variant}|{text}".encode()).hexdigest()
+
+    async def synthesize(self, text: str, conversation: str | None = None) -> np.ndarray:
+        key = self._key(text)
+        path = self._dir / key[:2] / f"{key}.pcm"
+        if path.exists():
+            return pcm16_to_float(path.read_bytes())
+        audio = await self.inner.synthesize(text)
+        if self._shared(key, conversation):
+            _write_atomic(path, float_to_pcm16(audio))
+        return audio
+
+    def _shared(self, key: str, conversation: str | None) -> bool:
+        if conversation is None:
+            return True
+        first = self._seen.setdefault(key, conversation)
+        if len(self._seen) > 10000:
+            self._seen.clear()
+        return first != conversation
+
+    def cached(self, text: str) -> bool:
+        key = self._key(text)
+        return (self._dir / key[:2] / f"{key}.pcm").exists()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+class FallbackTts:
+    """The primary voice within a time limit, else the fallback; never silence."""
+
+    def __init__(self, primary: CachedTts, fallback: CachedTts, timeout_s: float,
+                 retry_after_s: float) -> None:
+        self.primary, self.fallback = primary, fallback
+        self.name = f"{primary.name}+{fallback.name}"
+        self._timeout, self._retry_after = timeout_s, retry_after_s
+        self._down_until = 0.0
+        self.last_engine = ""
+
+    async def synthesize(self, text: str, conversation: str | None = None) -> np.ndarray:
+        if time.monotonic() >= self._down_until or self.primary.cached(text):
+            try:
+                audio = await asyncio.wait_for(self.primary.synthesize(text, conversation),
+                                               self._timeout)
+                self.last_engine = self.primary.name
+                return audio
+            except Exception as exc:  # any failure of an internet service: fall back
+                self._down_until = time.monotonic() + self._retry_after
+                logger.warning("%s unavailable (%s); using %s for %.0f s", self.primary.name,
+                               type(exc).__name__, self.fallback.name, self._retry_after)
+        self.last_engine = self.fallback.name
+        return await self.fallback.synthesize(text, conversation)
+
+
+def build_synthesizer(settings) -> CachedTts | FallbackTts:
+    cache = Path(settings.tts_cache_dir)
+    espeak = CachedTts(EspeakTts(settings.espeak_voice, settings.espeak_speed), cache,
+                       f"{settings.espeak_voice}|{settings.espeak_speed}")
+    if settings.tts_engine == "espeak":
+        return espeak
+    if settings.tts_engine != "edge":
+        raise ValueError(f"unknown VOICE_TTS_ENGINE {settings.tts_engine!r} (edge or espeak)")
+    if settings.tts_url:
+        import edge_tts.communicate
+
+        # edge-tts has no endpoint parameter; the module constant is its one knob.
+        edge_tts.communicate.WSS_URL = settings.tts_url
+    edge = CachedTts(EdgeTts(settings.tts_voice, settings.tts_rate, settings.tts_timeout_s),
+                     cache, f"{settings.tts_voice}|{settings.tts_rate}")
+    return FallbackTts(edge, espeak, settings.tts_timeout_s, settings.tts_retry_after_s)
