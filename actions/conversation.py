@@ -9,25 +9,14 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms.base import looks_like_answer
-from actions.forms.spec import SPECS, display
+from actions.forms.spec import SPECS
 from actions.forms.submit import idempotency_key, reset_events
-from actions.forms.values import describe_time, parse_iso
+from actions.handover import active_service, describe_iso, hand_over
 from actions.services.filing import file_submission
 from actions.services.registry import services
-from state.handoff import Handoff
 from state.outbox import Submission
 
 logger = logging.getLogger(__name__)
-
-
-def active_service(tracker: Tracker) -> str | None:
-    loop = (tracker.active_loop or {}).get("name") or ""
-    return loop[: -len("_form")] if loop.endswith("_form") else None
-
-
-def _describe_iso(value: str) -> str:
-    dt = parse_iso(value, None)
-    return describe_time(dt) if dt else value
 
 
 class ActionAskConfirm(Action):
@@ -41,7 +30,7 @@ class ActionAskConfirm(Action):
             return []  # the validator already asked what to change
         spec = SPECS.get(active_service(tracker) or "")
         if spec:
-            dispatcher.utter_message(text=spec.summary(tracker.current_slot_values(), _describe_iso))
+            dispatcher.utter_message(text=spec.summary(tracker.current_slot_values(), describe_iso))
         return []
 
 
@@ -122,24 +111,6 @@ class ActionCancelService(Action):
         else:
             events += [SlotSet("requested_slot", None), SlotSet("case_number", None)]
         return events
-
-
-async def hand_over(tracker: Tracker, reason: str, urgent: bool = False) -> List[EventType]:
-    """Queue the conversation for staff with what has been collected so far."""
-    service = active_service(tracker)
-    slots = {k: v for k, v in tracker.current_slot_values().items()
-             if v not in (None, "", [], {}) and k not in ("validation_failures", "requested_slot")}
-    summary_bits = [f"{k}={display(k, v, _describe_iso)}" for k, v in slots.items()
-                    if k in ("phone", "id_number", "repair_category", "cert_method", "address")]
-    handoff = Handoff(
-        conversation_id=tracker.sender_id, reason=reason,
-        channel=tracker.get_latest_input_channel() or "rest", service=service, slots=slots,
-        summary=f"{service or '未在办理业务'}；{'，'.join(summary_bits)}；原话：{(tracker.latest_message.get('text') or '')[:80]}",
-        urgent=urgent,
-    )
-    await services().handoffs.add(handoff)
-    logger.info("handoff queued reason=%s service=%s", reason, service)
-    return [SlotSet("handoff_reason", reason), ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
 async def file_emergency(tracker: Tracker) -> str | None:

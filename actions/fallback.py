@@ -8,7 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import emergency_handover, hand_over
+from actions.conversation import emergency_handover
+from actions.handover import hand_over
 from actions.forms.base import latest_text
 from actions.forms.case_status_query import SERVICE_ZH
 from actions.forms.values import choose_by_number

@@ -41,7 +41,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings.from_env()
     engine = create_db_engine(settings.database_url)
     version = migrate(engine)
-    notifier = build_notifier(settings.notify_url, settings.notify_timeout_s)
+    notifier = build_notifier(settings.notify_url, settings.notify_timeout_s, settings.notify_token)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -32,9 +32,10 @@ class DisabledNotifier:
 class WebhookNotifier:
     """POSTs the JSON payload to one URL with a short timeout."""
 
-    def __init__(self, url: str, timeout_s: float) -> None:
+    def __init__(self, url: str, timeout_s: float, token: Optional[str] = None) -> None:
         self._url = url
-        self._client = httpx.Client(timeout=timeout_s)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._client = httpx.Client(timeout=timeout_s, headers=headers)
 
     def notify(self, payload: Dict[str, Any]) -> None:
         case_number = payload.get("case_number")
@@ -54,5 +55,5 @@ class WebhookNotifier:
         self._client.close()
 
 
-def build_notifier(url: Optional[str], timeout_s: float) -> Notifier:
-    return WebhookNotifier(url, timeout_s) if url else DisabledNotifier()
+def build_notifier(url: Optional[str], timeout_s: float, token: Optional[str] = None) -> Notifier:
+    return WebhookNotifier(url, timeout_s, token) if url else DisabledNotifier()

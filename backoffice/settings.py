@@ -46,6 +46,7 @@ class Settings:
     staff_token: str = DEV_STAFF_TOKEN
     encryption_key: str = ""
     notify_url: Optional[str] = None
+    notify_token: Optional[str] = None
     notify_timeout_s: float = 2.0
     log_level: str = "INFO"
     max_body_bytes: int = MAX_BODY_BYTES
@@ -81,6 +82,7 @@ class Settings:
             staff_token=staff,
             encryption_key=key,
             notify_url=_get(env, "BACKOFFICE_NOTIFY_URL") or None,
+            notify_token=_get(env, "BACKOFFICE_NOTIFY_TOKEN") or None,
             notify_timeout_s=_positive_float(env, "BACKOFFICE_NOTIFY_TIMEOUT", 2.0),
             log_level=_log_level(_get(env, "BACKOFFICE_LOG_LEVEL") or "INFO"),
             dev_defaults=tuple(dev),

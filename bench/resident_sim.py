@@ -203,6 +203,50 @@ class Outcome:
     detail: str = ""
 
 
+class CannotAnswer(Exception):
+    """The assistant asked for something the scenario has no answer for."""
+
+
+@dataclass
+class Progress:
+    """Where one resident is in a scenario; `next_text` is the answer logic
+    (also used by bench/load.py, which plays many residents at once)."""
+    sc: Scenario
+    answered: set[str]
+    invalid: dict[str, str]
+    corrected: bool = False
+    questions: int = 0
+    reasks: int = 0
+
+    @classmethod
+    def start(cls, sc: Scenario) -> "Progress":
+        return cls(sc, set(sc.given), dict(sc.invalid))
+
+    def next_text(self, tracker: dict) -> str | None:
+        """What the resident says next given the tracker; None when no form is active."""
+        sc, slot = self.sc, tracker["slots"].get("requested_slot")
+        if not (tracker.get("active_loop") or {}).get("name"):
+            return None
+        if slot == "confirm":
+            text = sc.correction[1] if sc.correction and not self.corrected else "对"
+            self.corrected = self.corrected or bool(sc.correction)
+        elif sc.cancel_at is not None and self.questions >= sc.cancel_at:
+            text = "算了不办了"
+        elif sc.digress_at is not None and self.questions == sc.digress_at:
+            text, self.sc = POLICY_QUESTION, _without_digression(sc)
+        elif slot in self.invalid:
+            text = self.invalid.pop(slot)
+        elif slot in sc.answers:
+            if slot in self.answered:
+                self.reasks += 1
+            text = sc.answers[slot]
+            self.answered.add(slot)
+            self.questions += 1
+        else:
+            raise CannotAnswer(f"asked {slot}, which the resident can't answer")
+        return text
+
+
 class Resident:
     def __init__(self, client: httpx.Client, rasa: str, backoffice: str) -> None:
         self.client, self.rasa, self.backoffice = client, rasa, backoffice
@@ -225,33 +269,17 @@ class Resident:
     def play(self, sc: Scenario) -> Outcome:
         sender = f"sim-{uuid.uuid4().hex[:10]}"
         self.say(sender, sc.opening)
-        turns, reasks, answered = 1, 0, set(sc.given)
-        invalid, corrected, questions = dict(sc.invalid), False, 0
+        progress, turns = Progress.start(sc), 1
         for _ in range(MAX_TURNS):
-            tracker = self.tracker(sender)
-            slot = tracker["slots"].get("requested_slot")
-            if not (tracker.get("active_loop") or {}).get("name"):
+            try:
+                text = progress.next_text(self.tracker(sender))
+            except CannotAnswer as err:
+                return Outcome(sc.name, False, turns, progress.reasks, str(err))
+            if text is None:
                 break
-            if slot == "confirm":
-                text = sc.correction[1] if sc.correction and not corrected else "对"
-                corrected = corrected or bool(sc.correction)
-            elif sc.cancel_at is not None and questions >= sc.cancel_at:
-                text = "算了不办了"
-            elif sc.digress_at is not None and questions == sc.digress_at:
-                text, sc = POLICY_QUESTION, _without_digression(sc)
-            elif slot in invalid:
-                text = invalid.pop(slot)
-            elif slot in sc.answers:
-                if slot in answered:
-                    reasks += 1
-                text = sc.answers[slot]
-                answered.add(slot)
-                questions += 1
-            else:
-                return Outcome(sc.name, False, turns, reasks, f"asked {slot}, which the resident can't answer")
             self.say(sender, text)
             turns += 1
-        return self.judge(sc, sender, turns, reasks)
+        return self.judge(sc, sender, turns, progress.reasks)
 
     def judge(self, sc: Scenario, sender: str, turns: int, reasks: int) -> Outcome:
         cases = self.cases(sender)

@@ -12,7 +12,6 @@ import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from bot.embedded_redis import redis_argv, redis_port_from_env
 from bot.settings import DEV_NOTIFY_TOKEN, Settings
@@ -56,11 +55,9 @@ class Layout:
                 "Hotline AudioSocket": f"tcp://127.0.0.1:{self.audiosocket_port}"}
 
 
-def notify_url(layout: Layout, base: dict[str, str]) -> str:
-    """The notification channel's URL; the back office's webhook sends no header, so the
-    token travels as a query parameter (channels/notify.py accepts both)."""
-    token = quote(base.get("NOTIFY_TOKEN") or DEV_NOTIFY_TOKEN, safe="")
-    return f"http://127.0.0.1:{layout.rasa_port}/webhooks/notify/status?token={token}"
+def notify_url(layout: Layout) -> str:
+    """The notification channel's URL; the token goes in a Bearer header, never the URL."""
+    return f"http://127.0.0.1:{layout.rasa_port}/webhooks/notify/status"
 
 
 def child_env(layout: Layout, redis_url: str, base: dict[str, str]) -> dict[str, str]:
@@ -72,7 +69,9 @@ def child_env(layout: Layout, redis_url: str, base: dict[str, str]) -> dict[str,
         "BACKOFFICE_URL": base.get("BACKOFFICE_URL", f"http://127.0.0.1:{layout.backoffice_port}"),
         "DATABASE_URL": base.get("DATABASE_URL", f"sqlite:///{layout.var_dir / 'backoffice.db'}"),
         # The back office tells residents about status changes through the Rasa server.
-        "BACKOFFICE_NOTIFY_URL": base.get("BACKOFFICE_NOTIFY_URL") or notify_url(layout, base),
+        "BACKOFFICE_NOTIFY_URL": base.get("BACKOFFICE_NOTIFY_URL") or notify_url(layout),
+        "BACKOFFICE_NOTIFY_TOKEN": base.get("BACKOFFICE_NOTIFY_TOKEN")
+        or base.get("NOTIFY_TOKEN") or DEV_NOTIFY_TOKEN,
         "PYTHONPATH": str(ROOT),
         # The staff console (channels/console) talks to Rasa's HTTP API and keeps its accounts here.
         "RASA_URL": f"http://127.0.0.1:{layout.rasa_port}",

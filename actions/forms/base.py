@@ -148,6 +148,16 @@ class ServiceForm(FormValidationAction):
             events += [SlotSet(part, profile.get(part)) for part in ADDRESS_PARTS]
         return events
 
+    async def extract_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> Dict[str, Any]:
+        """A hotline caller's number (voice channel metadata) fills the phone slot."""
+        caller = (tracker.latest_message.get("metadata") or {}).get("caller_number")
+        if caller and not tracker.get_slot("phone"):
+            check = values.check_phone(str(caller))
+            if check.ok:
+                return {"phone": check.value}
+        return {}
+
     def raw_answer(self, slot: str, text: str, tracker: Tracker) -> Any:
         if slot == "confirm":
             return None  # only affirm/deny answer a read-back; other text re-asks
@@ -164,8 +174,11 @@ class ServiceForm(FormValidationAction):
         failures[slot] = failures.get(slot, 0) + 1
         dispatcher.utter_message(text=reason)
         if failures[slot] >= MAX_FAILURES:
+            # The form ends here and its submit action queues the handover, with
+            # everything collected so far for the staff member.
             dispatcher.utter_message(
-                text="这一项好像不太好说清楚。需要的话说“转人工”，工作人员来帮您；也可以再试一次。")
+                text="这一项好像不太好说清楚，我请工作人员来帮您，已经说过的信息不用再重复。")
+            return {slot: None, "validation_failures": failures, "form_stopped": "validation_failed"}
         return {slot: None, "validation_failures": failures, **(extra or {})}
 
     def _accept(self, slot: str, check: values.Check, tracker: Tracker) -> Dict[str, Any]:

@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import active_service
+from actions.handover import active_service
 from actions.forms.base import channel_of, latest_intent, load_profile
 from actions.forms.submit import PROFILE_OFFER
 from actions.services.registry import services

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms.base import load_profile
 from actions.forms.spec import ServiceSpec
+from actions.handover import hand_over
 from actions.services.filing import file_submission
 from actions.services.registry import services
 from state.outbox import Submission
@@ -59,7 +60,12 @@ class SubmitService(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        if tracker.get_slot("form_stopped"):
+        stopped = tracker.get_slot("form_stopped")
+        if stopped == "validation_failed":
+            events = await hand_over(tracker, "validation_failed", service=self.spec.service)
+            dispatcher.utter_message(response="utter_handoff")
+            return events + [SlotSet("form_stopped", None), SlotSet("validation_failures", None)]
+        if stopped:
             return reset_events(self.spec)  # the validator already said why
         if tracker.get_slot("confirm") is not True:
             dispatcher.utter_message(text="还没有确认，这次没有提交。")

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import hand_over
+from actions.handover import hand_over
 from actions.forms.base import ServiceForm, latest_intent, latest_text
 from actions.forms.property_repair import clean_description
 from actions.forms.service_values import check_household_size
@@ -49,4 +49,4 @@ class SubmitSubsistenceAllowance(SubmitService):
 
     async def after_filing(self, dispatcher: CollectingDispatcher,
                            tracker: Tracker) -> List[EventType]:
-        return await hand_over(tracker, "caseworker")
+        return await hand_over(tracker, "caseworker", service=self.spec.service)

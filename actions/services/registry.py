@@ -5,6 +5,7 @@ registry for their collaborators instead of building connections themselves.
 """
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +31,8 @@ class Services:
 
 @lru_cache(maxsize=1)
 def services() -> Services:
+    # httpx logs each request line at INFO, query strings included (?phone=...).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = Settings.from_env()
     redis = async_redis(settings)
     return Services(

@@ -227,20 +227,49 @@ def _overlaps(lo: int, hi: int, spans: list[tuple[int, int]]) -> bool:
     return any(lo < s_hi and s_lo < hi for s_lo, s_hi in spans)
 
 
+# JioNLP's time parser slows down sharply on long runs of time words (a
+# 1,000-character message took over a minute); it only ever sees short windows.
+# Messages of ordinary length are parsed whole, as before.
+_WHOLE, _WINDOW, _OVERLAP, _MAX_WINDOWS = 60, 32, 12, 3
+_CLAUSE = re.compile(r"[^，。！？；,.!?;\n]+")
+_TIMEISH = re.compile(r"[0-9天周星期礼拜号日点月年午早晚时分今明后昨前半刻节旦十现]")
+
+
+def _windows(norm: str) -> list[tuple[int, str]]:
+    if len(norm) <= _WHOLE:
+        return [(0, norm)]
+    windows = []
+    for clause in _CLAUSE.finditer(norm):
+        text, at = clause.group(), clause.start()
+        for begin in range(0, max(1, len(text) - _OVERLAP), _WINDOW - _OVERLAP):
+            piece = text[begin:begin + _WINDOW]
+            if _TIMEISH.search(piece):
+                windows.append((at + begin, piece))
+    return windows[:_MAX_WINDOWS]
+
+
 def _jio_matches(norm: str, now: datetime) -> list[tuple[int, int, datetime, str]]:
     base = now.replace(tzinfo=None, microsecond=0)
-    try:
-        items = _jionlp().ner.extract_time(norm, time_base=base, with_parsing=True)
-    except Exception:  # JioNLP raises on some odd inputs; no time is the safe answer
-        logger.debug("jionlp failed on %r", norm, exc_info=True)
-        return []
-    found = []
-    for item in items:
-        resolved = _resolve_item(item, norm, now)
-        if resolved:
-            grain, begin = resolved
-            found.append((item["offset"][0], item["offset"][1], begin, grain))
-    return found
+    found: dict[tuple[int, int], tuple[int, int, datetime, str]] = {}
+    for offset, piece in _windows(norm):
+        try:
+            items = _jionlp().ner.extract_time(piece, time_base=base, with_parsing=True)
+        except Exception:  # JioNLP raises on some odd inputs; no time is the safe answer
+            logger.debug("jionlp failed on %r", piece, exc_info=True)
+            continue
+        for item in items:
+            resolved = _resolve_item(item, piece, now)
+            if resolved:
+                grain, begin = resolved
+                start, end = offset + item["offset"][0], offset + item["offset"][1]
+                found.setdefault((start, end), (start, end, begin, grain))
+    # Overlapping windows may find one expression twice, once cut short.
+    spans = sorted(found.values(), key=lambda m: (m[0], -(m[1] - m[0])))
+    kept: list[tuple[int, int, datetime, str]] = []
+    for match in spans:
+        if not any(match[0] < k[1] and k[0] < match[1] for k in kept):
+            kept.append(match)
+    return kept
 
 
 def find_times(text: str, now: datetime) -> list[TimeMatch]:

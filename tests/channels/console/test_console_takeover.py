@@ -70,8 +70,6 @@ def test_emergency_is_urgent_and_first_in_the_queue(stack, staff, sender):
     assert ids.index(f"{sender}-sos") < ids.index(sender)
 
 
-@pytest.mark.xfail(strict=True, reason="actions/forms/base.py offers a human after three failed "
-                   "validations but queues no handoff with reason validation_failed (lead's area)")
 def test_three_failed_validations_are_queued(stack, staff, sender):
     stack.say(sender, "我要做社保认证")
     for bad in ("身份证号110105194912310021", "身份证号110105194912310022", "身份证号110105194912310023"):

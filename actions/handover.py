@@ -1,0 +1,48 @@
+"""Queue a conversation for staff with what has been collected so far.
+
+Used by the conversation-control actions, the forms' submit actions and the
+fallback; it imports none of them.
+"""
+from __future__ import annotations
+
+import logging
+from typing import List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+
+from actions.forms.spec import display
+from actions.forms.values import describe_time, parse_iso
+from actions.services.registry import services
+from state.handoff import Handoff
+
+logger = logging.getLogger(__name__)
+
+
+def active_service(tracker: Tracker) -> str | None:
+    loop = (tracker.active_loop or {}).get("name") or ""
+    return loop[: -len("_form")] if loop.endswith("_form") else None
+
+
+def describe_iso(value: str) -> str:
+    dt = parse_iso(value, None)
+    return describe_time(dt) if dt else value
+
+
+async def hand_over(tracker: Tracker, reason: str, urgent: bool = False,
+                    service: str | None = None) -> List[EventType]:
+    """Queue the conversation for staff with what has been collected so far."""
+    service = service or active_service(tracker)
+    slots = {k: v for k, v in tracker.current_slot_values().items()
+             if v not in (None, "", [], {}) and k not in ("validation_failures", "requested_slot")}
+    summary_bits = [f"{k}={display(k, v, describe_iso)}" for k, v in slots.items()
+                    if k in ("phone", "id_number", "repair_category", "cert_method", "address")]
+    handoff = Handoff(
+        conversation_id=tracker.sender_id, reason=reason,
+        channel=tracker.get_latest_input_channel() or "rest", service=service, slots=slots,
+        summary=f"{service or '未在办理业务'}；{'，'.join(summary_bits)}；原话：{(tracker.latest_message.get('text') or '')[:80]}",
+        urgent=urgent,
+    )
+    await services().handoffs.add(handoff)
+    logger.info("handoff queued reason=%s service=%s", reason, service)
+    return [SlotSet("handoff_reason", reason), ActiveLoop(None), SlotSet("requested_slot", None)]
