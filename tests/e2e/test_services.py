@@ -11,6 +11,7 @@ import pytest
 import redis
 
 from nlu.rules.id_number import checksum_char
+from tests.stack import BACKOFFICE_TOKEN
 
 pytestmark = pytest.mark.slow
 
@@ -32,6 +33,13 @@ def only_case(stack, sender, service):
     cases = stack.cases(conversation_id=sender)
     assert [c["service"] for c in cases] == [service]
     return cases[0]
+
+
+def activities(stack):
+    response = httpx.get(f"{stack.backoffice}/api/v1/activities",
+                         headers={"Authorization": f"Bearer {BACKOFFICE_TOKEN}"}, timeout=10)
+    response.raise_for_status()
+    return {a["activity_id"]: a for a in response.json()}
 
 
 def handoff_item(stack, sender):
@@ -117,7 +125,7 @@ def test_after_school_care_refuses_a_middle_school_grade(stack, sender, fresh_ph
 
 
 def test_activity_full_offers_alternatives_and_takes_a_place(stack, sender, fresh_phone):
-    before = {a["activity_id"]: a for a in httpx.get(f"{stack.backoffice}/api/v1/activities").json()}
+    before = activities(stack)
     reply = joined(stack.say(sender, "我想报名剪纸灯笼那个亲子手工课"))
     assert "报满" in reply and "1." in reply
     stack.say(sender, "1")
@@ -129,7 +137,7 @@ def test_activity_full_offers_alternatives_and_takes_a_place(stack, sender, fres
     stack.say(sender, "对")
     case = only_case(stack, sender, "activity_signup")
     assert case["fields"]["activity_id"] == chosen and case["fields"]["participants"] == 2
-    after = {a["activity_id"]: a for a in httpx.get(f"{stack.backoffice}/api/v1/activities").json()}
+    after = activities(stack)
     assert after[chosen]["remaining"] == before[chosen]["remaining"] - 2
 
 
