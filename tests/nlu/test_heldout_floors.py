@@ -11,8 +11,10 @@ from tests.stack import ensure_model
 
 pytestmark = pytest.mark.slow
 
-# Measured 2026-11-29: macro-F1 0.904, noisy accuracy 0.921, entity F1 0.995.
-FLOORS = {"macro_f1": 0.89, "noisy_accuracy": 0.90, "entity_f1": 0.98}
+# Measured 2026-11-29 (after removing training examples that leaked from these sets):
+# macro-F1 0.929, noisy accuracy 0.947, entity F1 0.995. The floors leave a small margin
+# for training nondeterminism on another machine.
+FLOORS = {"macro_f1": 0.915, "noisy_accuracy": 0.93, "entity_f1": 0.99}
 
 
 @pytest.fixture(scope="module")
