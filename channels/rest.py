@@ -141,6 +141,7 @@ def refusal(status: int, reason: str, retry_after_s: float = 0.0) -> HTTPRespons
     return response.json(body, status=status, headers=headers)
 
 
+TURN_FAILED = "抱歉，系统刚才出了点问题，这句话没有记下来，请再发一次。"
 _ERROR_CODES = {400: "bad_request", 413: "payload_too_large", 429: "rate_limited"}
 
 
@@ -248,8 +249,10 @@ class CommunityRestInput(RestInput):
         try:
             await on_new_message(UserMessage(text, collector, message.sender,
                                              input_channel=channel, metadata=message.metadata))
-        except asyncio.CancelledError:
-            logger.error("turn timed out for a REST message")
-        except Exception as exc:  # the resident still gets what was said so far
+        except (asyncio.CancelledError, Exception) as exc:
+            # The turn may not have been saved (Redis restarting, a timeout): say so
+            # rather than pass on replies the assistant will not remember. Sending the
+            # message again is safe: a repeated confirmation files no second case.
             logger.error("turn failed for a REST message: %s", type(exc).__name__)
+            return response.json([{"recipient_id": message.sender, "text": TURN_FAILED}], status=503)
         return response.json(collector.messages)

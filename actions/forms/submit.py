@@ -24,12 +24,24 @@ FORM_CONTROL_SLOTS = ("confirm", "offered_times", "validation_failures", "reques
 
 
 def idempotency_key(tracker: Tracker, service: str) -> str:
-    """Stable for one confirmation: a redelivered action call files nothing new."""
-    message_id = tracker.latest_message.get("message_id") or ""
-    confirmed_at = next((e.get("timestamp") for e in reversed(tracker.events)
-                         if e.get("event") == "user"), "")
-    raw = f"{tracker.sender_id}|{service}|{message_id}|{confirmed_at}"
-    return hashlib.sha256(raw.encode()).hexdigest()
+    """Stable for one filled form, whatever happens to the turn that confirms it.
+
+    Derived from the event that started the service's form: a redelivered
+    action call, and a confirmation repeated because the tracker could not be
+    saved (Redis restarting after the case was filed), both give the same key,
+    so the back office returns the case it already has. Without a form (the
+    emergency, filed at once) the confirming message itself is the anchor.
+    """
+    started = next((e.get("timestamp") for e in reversed(tracker.events)
+                    if e.get("event") == "active_loop" and e.get("name") == f"{service}_form"), None)
+    if started is not None:
+        anchor = f"form:{started}"
+    else:
+        message_id = tracker.latest_message.get("message_id") or ""
+        said_at = next((e.get("timestamp") for e in reversed(tracker.events)
+                        if e.get("event") == "user"), "")
+        anchor = f"message:{message_id}|{said_at}"
+    return hashlib.sha256(f"{tracker.sender_id}|{service}|{anchor}".encode()).hexdigest()
 
 
 def reset_events(spec: ServiceSpec) -> List[EventType]:

@@ -6,12 +6,11 @@ each phrase finds them without a list of misspellings.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 
 @dataclass(frozen=True)
@@ -56,13 +55,15 @@ def _find_phrase(text: str, phrase: str) -> int:
     at = f" {hay} ".find(f" {needle} ")
     if at >= 0:
         return starts.index(at)
-    if len(phrase) < FUZZY_MIN_CHARS or len(text) < len(phrase):
+    n = len(phrase)
+    if n < FUZZY_MIN_CHARS or len(text) < n:
         return -1
-    # One C call per phrase: the best-aligned stretch of the text's pinyin.
-    alignment = fuzz.partial_ratio_alignment(needle, hay, score_cutoff=FUZZY_SCORE)
-    if alignment is None:
-        return -1
-    return max(0, bisect_right(starts, alignment.dest_start + 1) - 1)
+    # Same-length stretches of the text, compared in one C call.
+    syllables = _syllables(text)
+    windows = ["".join(syllables[i:i + n]) for i in range(len(syllables) - n + 1)]
+    best = process.extractOne("".join(_syllables(phrase)), windows, scorer=fuzz.ratio,
+                              score_cutoff=FUZZY_SCORE)
+    return best[2] if best else -1
 
 
 def _excluded(text: str, start: int, end: int, phrase: str,

@@ -1,0 +1,61 @@
+"""Short forms of the fault drills (the long ones: `python -m bench.fault_drills`).
+
+A few residents play whole service conversations (REST and WeChat) while one part
+of the assistant is broken; a resident whose turn fails tries again, as a person
+would. What must hold: every case the assistant confirmed is in the back office,
+no conversation has a second case, no answered message is missing from its
+conversation, and the assistant answers again afterwards.
+"""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bench.fault_drills import Lab, Row, run_drill
+from tests.load.conftest import OUTAGE_S
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+RESIDENTS = 3
+
+
+def drill(lab: Lab, name: str, seconds: float = 20.0, warmup_s: float = 6.0) -> Row:
+    return asyncio.run(run_drill(lab, name, RESIDENTS, seconds, warmup_s))
+
+
+def assert_nothing_lost(row: Row) -> None:
+    c = row.check
+    print(row.line())  # counts only: no resident's data
+    assert c.confirmed > 0, "no case was confirmed during the drill: it proved nothing"
+    assert c.confirmed_lost == 0
+    assert c.duplicates == 0
+    assert c.messages_lost == 0
+    assert c.gave_up == 0
+    assert c.outbox_left == 0
+
+
+def test_kill_action_server(lab: Lab) -> None:
+    restarts = len(lab.stack.child("actions").history)
+    row = drill(lab, "kill_actions")
+    assert_nothing_lost(row)
+    assert lab.stack.child("actions").history[restarts:] == ["killed by signal SIGKILL"]
+    assert row.recover_s < 60
+
+
+def test_kill_rasa_server(lab: Lab) -> None:
+    restarts = len(lab.stack.child("rasa").history)
+    row = drill(lab, "kill_rasa")
+    assert_nothing_lost(row)
+    assert lab.stack.child("rasa").history[restarts:] == ["killed by signal SIGKILL"]
+    # the turns that failed while Rasa reloaded its model were retried
+    assert row.stats.failed_attempts > 0
+
+
+def test_back_office_outage(lab: Lab) -> None:
+    row = drill(lab, "backoffice_down", seconds=OUTAGE_S + 10)
+    assert_nothing_lost(row)
+    # residents were told their case is recorded; the outbox filed it once it was back
+    assert row.check.queued > 0
+    assert row.check.cases_found >= row.check.confirmed
+    assert row.recover_s < 60
