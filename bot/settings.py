@@ -15,9 +15,13 @@ DEV_BACKOFFICE_TOKEN = "dev-backoffice-token"
 DEV_NOTIFY_TOKEN = "dev-notify-token"
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
+def env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    """An integer setting; unset or blank means the default."""
+    raw = (env.get(name) or "").strip()
     return int(raw) if raw else default
+
+
+_int = env_int
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,12 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
+from bot.settings import env_int as _int
+
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     return float(raw) if raw else default
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    return int(raw) if raw else default
 
 
 @dataclass(frozen=True)

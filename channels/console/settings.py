@@ -6,15 +6,12 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
+from bot.settings import env_int as _int
+
 logger = logging.getLogger(__name__)
 
 DEV_ADMIN_USER = "admin"
 DEV_ADMIN_PASSWORD = "dev-console-admin"
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = (env.get(name) or "").strip()
-    return int(raw) if raw else default
 
 
 @dataclass(frozen=True)
