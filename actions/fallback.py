@@ -11,12 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import emergency_handover
 from actions.handover import hand_over
 from actions.forms.base import latest_text
-from actions.forms.case_status_query import SERVICE_ZH
+from bot.catalogue import CONVERSATION_TOPIC_ZH
 from actions.forms.values import choose_by_number
 
-SERVICE_ZH_ALL = dict(SERVICE_ZH, case_status_query="查询办理进度", faq="政策咨询")
+SERVICE_ZH_ALL = CONVERSATION_TOPIC_ZH
 # Every service but the emergency (no form: it acts at once) runs as a form.
-FORM_SERVICES = set(SERVICE_ZH) - {"emergency_help"} | {"case_status_query"}
+FORM_SERVICES = set(CONVERSATION_TOPIC_ZH) - {"emergency_help", "faq"}
 
 
 def likely_services(ranking: List[Dict[str, Any]], n: int = 2) -> List[str]:

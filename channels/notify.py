@@ -37,6 +37,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.catalogue import SERVICE_ZH, STATUS_ZH
 from bot.settings import DEV_NOTIFY_TOKEN
 
 logger = logging.getLogger(__name__)
@@ -44,28 +45,6 @@ logger = logging.getLogger(__name__)
 Sender = Callable[[str, str], Awaitable[None]]
 _senders: dict[str, Sender] = {}
 _in_flight: set[asyncio.Task] = set()
-
-STATUS_WORDS = {
-    "received": "已受理",
-    "accepted": "已审核通过，等待办理",
-    "in_progress": "办理中",
-    "done": "已办结",
-    "rejected": "未予受理",
-}
-SERVICE_NAMES = {
-    "property_repair": "物业报修",
-    "social_security_certification": "社保待遇资格认证",
-    "elderly_allowance": "高龄津贴申请",
-    "residence_permit": "居住证办理预约",
-    "elderly_home_service": "居家养老服务",
-    "after_school_care": "课后托管报名",
-    "activity_signup": "社区活动报名",
-    "consultation_booking": "咨询预约",
-    "subsistence_allowance": "低保/困难救助申请",
-    "complaint_suggestion": "投诉建议",
-    "emergency_help": "紧急求助",
-}
-
 
 def register_sender(channel: str, sender: Sender) -> None:
     """Send notifications for cases filed on `channel` through `sender`."""
@@ -78,8 +57,8 @@ def registered_channels() -> list[str]:
 
 def status_message(payload: dict[str, Any]) -> str:
     """The resident's message: case number, service and the status in plain words."""
-    service = SERVICE_NAMES.get(payload.get("service") or "", "")
-    status = STATUS_WORDS.get(payload["status"], payload["status"])
+    service = SERVICE_ZH.get(payload.get("service") or "", "")
+    status = STATUS_ZH.get(payload["status"], payload["status"])
     text = f"您的办件 {payload['case_number']}{f'（{service}）' if service else ''}有新进展：{status}。"
     if payload.get("note"):
         text += f"\n说明：{payload['note']}"
@@ -92,7 +71,7 @@ def payload_problem(payload: Any) -> str | None:
     for name in ("case_number", "status", "channel", "conversation_id"):
         if not isinstance(payload.get(name), str) or not payload[name].strip():
             return f"`{name}` must be a non-empty string"
-    if payload["status"] not in STATUS_WORDS:
+    if payload["status"] not in STATUS_ZH:
         return f"unknown status {payload['status']!r}"
     if payload.get("note") is not None and not isinstance(payload["note"], str):
         return "`note` must be a string"

@@ -10,26 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms.base import INTERRUPTING_INTENTS, ServiceForm, latest_intent
 from actions.forms.spec import mask_phone
+from bot.catalogue import SERVICE_ZH, STATUS_ZH
 from actions.services.backoffice import BackofficeRejected, BackofficeUnavailable
 from actions.services.registry import services
 from nlu.rules.case_number import find_case_numbers
 from nlu.rules.phone import find_phones
 
 logger = logging.getLogger(__name__)
-
-SERVICE_ZH = {
-    "property_repair": "物业报修", "social_security_certification": "社保待遇资格认证",
-    "elderly_allowance": "高龄津贴申请", "residence_permit": "居住证办理预约",
-    "elderly_home_service": "居家养老服务", "after_school_care": "四点半课堂报名",
-    "activity_signup": "社区活动报名", "consultation_booking": "咨询预约",
-    "subsistence_allowance": "低保/困难救助申请", "complaint_suggestion": "投诉建议",
-    "emergency_help": "紧急求助",
-}
-STATUS_ZH = {
-    "received": "已受理，等待分派", "accepted": "已接单", "in_progress": "正在办理",
-    "done": "已办结", "rejected": "未通过（工作人员会联系您说明原因）",
-}
-
 
 def describe_case(case: Dict[str, Any]) -> str:
     service = SERVICE_ZH.get(case.get("service", ""), case.get("service", ""))

@@ -7,16 +7,10 @@ from datetime import datetime
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
+from bot.catalogue import CONVERSATION_TOPIC_ZH
 from channels.console.masking import scrub
 
-SERVICES = {
-    "property_repair": "物业报修", "social_security_certification": "社保认证",
-    "elderly_allowance": "高龄津贴", "residence_permit": "居住证预约",
-    "elderly_home_service": "居家养老", "after_school_care": "课后托管",
-    "activity_signup": "活动报名", "consultation_booking": "咨询预约",
-    "subsistence_allowance": "低保救助", "complaint_suggestion": "投诉建议",
-    "emergency_help": "紧急求助", "case_status_query": "进度查询", "faq": "政策咨询",
-}
+SERVICES = CONVERSATION_TOPIC_ZH
 REASONS = {"requested": "居民要求", "fallback": "无法理解", "validation_failed": "信息校验失败",
            "caseworker": "需社工", "emergency": "紧急"}
 UNHANDLED_INTENTS = ("nlu_fallback", "out_of_scope")
