@@ -14,9 +14,11 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.local_server import LocalServer
 
 TEXT_LIMIT_BYTES = 2048
 
@@ -35,7 +37,7 @@ class Sent:
         return "".join(v.get("value", "") for v in self.body.get("data", {}).values())
 
 
-class FakeWeChatApi:
+class FakeWeChatApi(LocalServer):
     def __init__(self, app_id: str, secret: str) -> None:
         self.app_id = app_id
         self.secret = secret
@@ -47,23 +49,14 @@ class FakeWeChatApi:
         self.delay_s = 0.0        # every call to message APIs waits this long first
         self._tokens: set[str] = set()
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
 
     # --- control from tests ---
-    def start(self) -> "FakeWeChatApi":
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler_for(self)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/cgi-bin/"
+        return f"http://127.0.0.1:{self.port}/cgi-bin/"
 
     def revoke_tokens(self) -> None:
         with self._lock:

@@ -2,37 +2,29 @@
 hold every request for a while before forwarding it."""
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
 
+from tests.local_server import LocalServer
+
 HOP_HEADERS = {"host", "content-length", "connection", "transfer-encoding"}
 
 
-class SlowProxy:
+class SlowProxy(LocalServer):
     def __init__(self) -> None:
         self.target = ""         # the real back office, set once it runs
         self.delay_s = 0.0
         self.requests = 0
-        self._server: ThreadingHTTPServer | None = None
 
-    def start(self) -> "SlowProxy":
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler_for(self)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
 
 def _handler_for(proxy: SlowProxy) -> type[BaseHTTPRequestHandler]:
