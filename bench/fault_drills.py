@@ -6,7 +6,7 @@
 Starts the assistant on free ports (as the tests do) with the back office behind
 a loopback proxy that can hold each request (`tests/channels/wechat/slow_proxy.py`),
 and a watchdog thread that does what `make run`'s supervisor loop does: restart a
-process that died, with its back-off. For each drill the harness of `bench/load.py`
+process that died, with its back-off. For each drill the harness of `bench/load/`
 plays --concurrency residents (REST and WeChat) for --seconds; after a warm-up the
 fault is injected:
 
@@ -39,8 +39,9 @@ from typing import Awaitable, Callable
 
 import httpx
 
-from bench.load import (LOAD_ENV, Check, Residents, RunStats, Target, check, outbox_pending,
-                        target_for, wechat_setup, wechat_simulator)
+from bench.load.check import Check, check, outbox_pending
+from bench.load.residents import Residents, RunStats, Target
+from bench.load.stack import LOAD_ENV, target_for, wechat_setup, wechat_simulator
 from bot.supervisor import Supervisor
 from tests.channels.wechat.slow_proxy import SlowProxy
 from tests.stack import Stack, start_stack

@@ -1,9 +1,10 @@
 """The long fuzz run: the same generators and checks as tests/hardening/test_fuzz_*,
 many more inputs, and a report instead of a stop at the first failure.
 
-    python -m bench.fuzz                      # NLU functions, back office API, REST channel, /model/parse
-    python -m bench.fuzz --skip-stack         # without the assistant (no Rasa start: NLU and API only)
-    python -m bench.fuzz --skip-nlu           # back office API, REST channel, /model/parse
+    python -m bench.fuzz                      # NLU functions, WeChat XML parsing, back office API,
+                                              # REST channel, /model/parse
+    python -m bench.fuzz --skip-stack         # without the assistant (no Rasa start: NLU, WeChat XML, API)
+    python -m bench.fuzz --skip-nlu           # WeChat XML, back office API, REST channel, /model/parse
     python -m bench.fuzz --examples 5000      # inputs per target (NLU: per function)
 
 Prints, per target, the inputs tried, the failures and the distinct kinds of
@@ -26,6 +27,7 @@ from tests.hardening.fuzzing import (
     FUZZ_STAFF_TOKEN, FUZZ_TOKEN, NLU_FUNCTIONS, PATHOLOGICAL, SLOW_FUNCTIONS, api_calls, check_api_call,
     check_nlu, check_nlu_bounded, check_parse, check_webhook, content_types, resident_text, seed_case, start_backoffice, webhook_bodies,
 )
+from tests.hardening.fuzzing_wechat import check_wechat_xml, wechat_xml_inputs
 
 # Random text for the time functions stays short until nlu/rules/timeexpr.py bounds
 # JioNLP on long runs of time words (see tests/hardening/test_fuzz_nlu.py).
@@ -75,6 +77,11 @@ def long_message_target() -> dict:
                 failures[str(exc)[:160]] += 1
     return {"target": "nlu long repetitive messages", "tried": tried, "failures": sum(failures.values()),
             "kinds": failures, "seconds": time.perf_counter() - started}
+
+
+def wechat_xml_target(examples: int) -> dict:
+    """channels/wechat/parse.py on hostile bodies: a readable message or NotAMessage."""
+    return run_target("WeChat XML parse", wechat_xml_inputs, check_wechat_xml, examples)
 
 
 def api_target(examples: int) -> dict:
@@ -142,6 +149,7 @@ def main() -> None:
     if not args.skip_nlu:
         run(lambda: nlu_targets(args.examples))
         run(lambda: [long_message_target()])
+    run(lambda: [wechat_xml_target(args.examples)])
     run(lambda: [api_target(args.examples)])
     if not args.skip_stack:
         run(lambda: stack_targets(args.examples))

@@ -210,7 +210,7 @@ class CannotAnswer(Exception):
 @dataclass
 class Progress:
     """Where one resident is in a scenario; `next_text` is the answer logic
-    (also used by bench/load.py, which plays many residents at once)."""
+    (also used by bench/load/, which plays many residents at once)."""
     sc: Scenario
     answered: set[str]
     invalid: dict[str, str]

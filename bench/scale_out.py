@@ -11,7 +11,7 @@ reaches the action servers through nginx too. Rasa's Redis lock store serialises
 the turns of each conversation whichever server takes them.
 
 Prints, through nginx:
-- the load harness of `bench/load.py` at each --concurrency (median of --runs runs):
+- the load harness of `bench/load/` at each --concurrency (median of --runs runs):
   turns/s, p50/p95/p99, cases, duplicates, and per conversation whether the tracker
   holds exactly the turns the resident had answered, in order, each finished
   (its `action_listen`) before the next began;
@@ -37,8 +37,10 @@ from pathlib import Path
 
 import httpx
 
-from bench.load import (LOAD_ENV, Residents, Target, check, figures, wechat_setup,
-                        wechat_simulator)
+from bench.load.check import check
+from bench.load.figures import figures
+from bench.load.residents import Residents, Target
+from bench.load.stack import LOAD_ENV, wechat_setup, wechat_simulator
 from bot.embedded_redis import free_port
 from bot.run import Layout, build_specs, child_env
 from bot.supervisor import ProcessSpec, Supervisor

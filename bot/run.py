@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import signal
 import sys
 from dataclasses import dataclass
@@ -72,6 +73,9 @@ def child_env(layout: Layout, redis_url: str, base: dict[str, str]) -> dict[str,
         "BACKOFFICE_NOTIFY_URL": base.get("BACKOFFICE_NOTIFY_URL") or notify_url(layout),
         "BACKOFFICE_NOTIFY_TOKEN": base.get("BACKOFFICE_NOTIFY_TOKEN")
         or base.get("NOTIFY_TOKEN") or DEV_NOTIFY_TOKEN,
+        # The voice gateway's secret for Rasa's voice channel (voice/rasa_channel.py): both
+        # get this environment. Unset, a new one per run: no development default to leak.
+        "VOICE_CHANNEL_TOKEN": base.get("VOICE_CHANNEL_TOKEN") or secrets.token_urlsafe(32),
         "PYTHONPATH": str(ROOT),
         # The staff console (channels/console) talks to Rasa's HTTP API and keeps its accounts here.
         "RASA_URL": f"http://127.0.0.1:{layout.rasa_port}",

@@ -4,6 +4,8 @@ Same URL and payload as Rasa's own (`/webhooks/rest/webhook`,
 `{"sender", "message"}`, optional `metadata`, `input_channel`, `?stream=true`);
 in front of it, in this order:
 
+0. the channel's own check of the caller (none here; the voice channel,
+   voice/rasa_channel.py, reuses this class and wants its gateway's secret: 401);
 1. a rate limit per client IP (429), before the body is even read;
 2. the body read in chunks and refused past `MAX_BODY_BYTES` (413) without
    buffering the rest;
@@ -38,7 +40,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.settings import RateLimitSettings, Settings
-from state.ratelimit import RateLimiter
+from state.ratelimit import RateLimiter, client_ip
 from state.redis_conn import async_redis
 
 logger = logging.getLogger(__name__)
@@ -116,24 +118,11 @@ def _small_object(value: Any) -> bool:
     return len(encoded) <= MAX_METADATA_BYTES
 
 
-def client_ip(peer: str, forwarded_for: Optional[str], trusted: frozenset[str]) -> Optional[str]:
-    """The address to count a request under; None for a trusted proxy's own request.
-
-    Behind trusted proxies the client is the rightmost X-Forwarded-For entry that
-    is not itself a trusted proxy (entries further left are the client's to forge).
-    """
-    if peer not in trusted:
-        return peer
-    hops = [h.strip() for h in (forwarded_for or "").split(",") if h.strip()]
-    for hop in reversed(hops):
-        if hop not in trusted:
-            return hop[:64]
-    return None
-
-
 def refusal(status: int, reason: str, retry_after_s: float = 0.0) -> HTTPResponse:
     body: Dict[str, Any] = {"error": _ERROR_CODES.get(status, "bad_request"), "detail": reason}
     headers = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     if status == 429:
         seconds = max(1, math.ceil(retry_after_s))
         body.update(message=BUSY_MESSAGE, retry_after=seconds)
@@ -142,7 +131,8 @@ def refusal(status: int, reason: str, retry_after_s: float = 0.0) -> HTTPRespons
 
 
 TURN_FAILED = "抱歉，系统刚才出了点问题，这句话没有记下来，请再发一次。"
-_ERROR_CODES = {400: "bad_request", 413: "payload_too_large", 429: "rate_limited"}
+_ERROR_CODES = {400: "bad_request", 401: "unauthorized", 413: "payload_too_large",
+                429: "rate_limited"}
 
 
 class WebhookLimits:
@@ -223,7 +213,7 @@ class CommunityRestInput(RestInput):
 
         @bp.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
-            refused = await limits.check_ip(request)
+            refused = self.refuse_caller(request) or await limits.check_ip(request)
             if refused:
                 return refused
             raw = await read_body(request, max_bytes)
@@ -233,9 +223,19 @@ class CommunityRestInput(RestInput):
             refused = await limits.check_sender(parsed.sender)
             if refused:
                 return refused
-            return await self._answer(request, parsed, on_new_message)
+            return await self._answer(request, self.accept(parsed), on_new_message)
 
         return bp
+
+    def refuse_caller(self, request: Request) -> Optional[HTTPResponse]:
+        """A channel's own check of who is calling, before anything else; the public
+        REST channel takes anyone."""
+        return None
+
+    def accept(self, message: WebhookMessage) -> WebhookMessage:
+        """The message as this channel hands it on (a subclass may fix its channel name
+        or keep only the metadata it knows)."""
+        return message
 
     async def _answer(self, request: Request, message: WebhookMessage,
                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:

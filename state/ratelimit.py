@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from typing import Optional
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -95,3 +96,18 @@ class RateLimiter:
 
     async def hit(self, identity: str, limit: int, window_s: float) -> bool:
         return (await self.decide(identity, limit, window_s)).allowed
+
+
+def client_ip(peer: str, forwarded_for: Optional[str], trusted: frozenset[str]) -> Optional[str]:
+    """The address to count a request under; None for a trusted proxy's own request.
+
+    Behind trusted proxies the client is the rightmost X-Forwarded-For entry that
+    is not itself a trusted proxy (entries further left are the client's to forge).
+    """
+    if peer not in trusted:
+        return peer
+    hops = [h.strip() for h in (forwarded_for or "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop[:64]
+    return None

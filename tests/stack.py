@@ -57,6 +57,11 @@ class Stack:
     def backoffice(self) -> str:
         return f"http://127.0.0.1:{self.layout.backoffice_port}"
 
+    @property
+    def voice_token(self) -> str:
+        """The voice channel's secret this stack's Rasa expects (made per run by bot/run.py)."""
+        return self.child("rasa").spec.env["VOICE_CHANNEL_TOKEN"]
+
     def child(self, name: str):
         return next(c for c in self.supervisor.children if c.spec.name == name)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from state.ratelimit import RateLimiter, client_ip
 from voice.assistant import Assistant
 from voice.call import Call, CallInfo
 from voice.callstore import CallStore
@@ -28,6 +29,7 @@ class Services:
     handoffs: Any
     http: httpx.AsyncClient
     redis: Any
+    limiter: RateLimiter
     active: dict[str, Call] = field(default_factory=dict)
 
     async def close(self) -> None:
@@ -46,14 +48,36 @@ async def build_services(settings: VoiceSettings) -> Services:
 
     if not settings.redis_url:
         raise RuntimeError("REDIS_URL is not set; `make run` sets it for every process")
+    if not settings.channel_token:
+        raise RuntimeError("VOICE_CHANNEL_TOKEN is not set; `make run` makes one for Rasa "
+                           "and the gateway (the voice channel refuses requests without it)")
     redis = aioredis.from_url(settings.redis_url, decode_responses=True)
     http = httpx.AsyncClient()
     transcriber = await asyncio.to_thread(build_transcriber, settings)
     vad_model = await asyncio.to_thread(load_vad_model)
-    return Services(settings, Assistant(http, settings.rasa_url, settings.rasa_token),
+    assistant = Assistant(http, settings.rasa_url, settings.channel_token, settings.rasa_token)
+    return Services(settings, assistant,
                     build_synthesizer(settings), transcriber, vad_model,
                     CallStore(redis, settings.redis_key_prefix),
-                    HandoffQueue(redis, settings.redis_key_prefix), http, redis)
+                    HandoffQueue(redis, settings.redis_key_prefix), http, redis,
+                    RateLimiter(redis, f"{settings.redis_key_prefix}:ratelimit:voice"))
+
+
+async def admit(services: Services, peer: str | None, forwarded_for: str | None = None) -> bool:
+    """May a new connection from `peer` start a call? At most VOICE_CALL_STARTS_PER_IP per
+    window and address, counted in Redis like the webhooks' limits (state/ratelimit.py).
+    Checked on connecting, before the caller says anything, so that a flood of
+    connections that never start a call is refused too."""
+    settings = services.settings
+    ip = client_ip(peer or "", forwarded_for, settings.trusted_proxies)
+    if ip is None or settings.call_starts_per_ip <= 0:
+        return True
+    if await services.limiter.hit(f"ip:{ip}", settings.call_starts_per_ip,
+                                  settings.call_starts_window_s):
+        return True
+    logger.warning("call start refused: over %d per %d s from one address",
+                   settings.call_starts_per_ip, settings.call_starts_window_s)
+    return False
 
 
 def open_call(services: Services, info: CallInfo, transport: Transport) -> Call | None:

@@ -3,35 +3,82 @@
 Registered in credentials.yml, so the Rasa server answers at
 `/webhooks/voice/webhook` with the REST channel's payload plus metadata:
 
+    Authorization: Bearer <VOICE_CHANNEL_TOKEN>
     {"sender": "voice:<call id>", "message": "...",
      "metadata": {"caller_number": "13812345678", "call_id": "...", "transport": "audiosocket"}}
 
 Forms read the caller's number from
-`tracker.latest_message["metadata"]["caller_number"]` to pre-fill `phone`.
-Only the gateway calls this endpoint (loopback, like the rest of Rasa's API).
+`tracker.latest_message["metadata"]["caller_number"]` to pre-fill `phone`, so
+only the gateway may post here: it proves itself with the shared secret
+VOICE_CHANNEL_TOKEN (`make run` makes one per run and gives it to both
+processes); without it, or with the wrong one, the answer is 401. The Rasa
+server may be reachable by others (the REST channel is public), and a forged
+caller_number would put someone else's phone number on a case.
+
+Everything else is the REST channel's (channels/rest.py): the per-IP and
+per-sender rate limits (429), the body limit (413), the payload checks (400),
+the cut of long messages and the 503 when a turn fails.
 """
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+from dataclasses import replace
 from typing import Any, Dict, Optional, Text
 
-from rasa.core.channels.rest import RestInput
 from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.rest import CommunityRestInput, WebhookMessage, refusal
 
 logger = logging.getLogger(__name__)
 METADATA_KEYS = ("caller_number", "call_id", "transport")
+TOKEN_SETTING = "VOICE_CHANNEL_TOKEN"
 
 
-class VoiceInput(RestInput):
+def bearer_token(authorization: Optional[str]) -> Optional[str]:
+    """The token of an `Authorization: Bearer <token>` header, or None."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def token_matches(given: Optional[str], expected: Optional[str]) -> bool:
+    """Constant-time comparison; no expected token means no caller is accepted."""
+    if not given or not expected:
+        return False
+    return secrets.compare_digest(given.encode("utf-8", "surrogateescape"),
+                                  expected.encode("utf-8", "surrogateescape"))
+
+
+class VoiceInput(CommunityRestInput):
+    def __init__(self, token: Optional[str]) -> None:
+        self._token = token
+        if not token:
+            logger.error("%s is not set: the voice channel refuses every request "
+                         "(`make run` sets it for Rasa and the voice gateway)", TOKEN_SETTING)
+
     @classmethod
     def name(cls) -> Text:
         return "voice"
 
-    def _extract_input_channel(self, req: Request) -> Text:
-        return self.name()
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VoiceInput":
+        return cls(os.environ.get(TOKEN_SETTING) or None)
 
-    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
-        raw = (request.json or {}).get("metadata") or {}
-        if not isinstance(raw, dict):
+    def refuse_caller(self, request: Request) -> Optional[HTTPResponse]:
+        if token_matches(bearer_token(request.headers.get("authorization")), self._token):
             return None
-        return {k: str(raw[k])[:64] for k in METADATA_KEYS if raw.get(k) is not None}
+        logger.warning("voice channel request without the gateway's token refused")
+        return refusal(401, "the voice channel takes requests from the voice gateway only")
+
+    def accept(self, message: WebhookMessage) -> WebhookMessage:
+        return replace(message, input_channel=self.name(), metadata=_call_metadata(message.metadata))
+
+
+def _call_metadata(raw: Optional[Dict[str, Any]]) -> Optional[Dict[str, str]]:
+    if not isinstance(raw, dict):
+        return None
+    return {k: str(raw[k])[:64] for k in METADATA_KEYS if raw.get(k) is not None}

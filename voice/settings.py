@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
+from bot.settings import RateLimitSettings
 from bot.settings import env_int as _int
 
 
@@ -23,6 +24,7 @@ class VoiceSettings:
     audiosocket_port: int
     rasa_url: str
     rasa_token: str | None
+    channel_token: str | None  # VOICE_CHANNEL_TOKEN: the Rasa voice channel's shared secret
     redis_url: str | None
     redis_key_prefix: str
     # Speech recognition (faster-whisper)
@@ -53,6 +55,11 @@ class VoiceSettings:
     transfer_target: str
     handoff_poll_s: float
     max_calls: int
+    # Call starts one address may make per window (0: no limit); connections from trusted
+    # proxies (or a PBX) count under the client they forward, or not at all.
+    call_starts_per_ip: int
+    call_starts_window_s: int
+    trusted_proxies: frozenset[str]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "VoiceSettings":
@@ -64,6 +71,7 @@ class VoiceSettings:
             audiosocket_port=_int(env, "VOICE_AUDIOSOCKET_PORT", 8201),
             rasa_url=env.get("VOICE_RASA_URL") or f"http://127.0.0.1:{rasa_port}",
             rasa_token=env.get("RASA_AUTH_TOKEN") or None,
+            channel_token=env.get("VOICE_CHANNEL_TOKEN") or None,
             redis_url=env.get("REDIS_URL") or None,
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "sq"),
             asr_model=env.get("VOICE_ASR_MODEL") or None,
@@ -91,4 +99,7 @@ class VoiceSettings:
             transfer_target=env.get("VOICE_TRANSFER_TARGET", "staff"),
             handoff_poll_s=_float(env, "VOICE_HANDOFF_POLL_SECONDS", 1.0),
             max_calls=_int(env, "VOICE_MAX_CALLS", 20),
+            call_starts_per_ip=_int(env, "VOICE_CALL_STARTS_PER_IP", 10),
+            call_starts_window_s=max(1, _int(env, "VOICE_CALL_STARTS_WINDOW_SECONDS", 60)),
+            trusted_proxies=RateLimitSettings.from_env(env).trusted_proxies,
         )

@@ -9,6 +9,7 @@ conversation, and the assistant answers again afterwards.
 from __future__ import annotations
 
 import asyncio
+import os
 
 import pytest
 
@@ -50,6 +51,17 @@ def test_kill_rasa_server(lab: Lab) -> None:
     assert lab.stack.child("rasa").history[restarts:] == ["killed by signal SIGKILL"]
     # the turns that failed while Rasa reloaded its model were retried
     assert row.stats.failed_attempts > 0
+
+
+@pytest.mark.skipif(bool(os.environ.get("REDIS_URL")),
+                    reason="the drill restarts the embedded Redis; REDIS_URL names another")
+def test_restart_redis(lab: Lab) -> None:
+    restarts = len(lab.stack.child("redis").history)
+    row = drill(lab, "restart_redis")
+    assert_nothing_lost(row)
+    # SIGTERM: Redis flushed its append-only file, exited cleanly and was started from it
+    assert lab.stack.child("redis").history[restarts:] == ["exited with code 0"]
+    assert row.recover_s < 60
 
 
 def test_back_office_outage(lab: Lab) -> None:

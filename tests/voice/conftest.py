@@ -24,3 +24,21 @@ def quick_silence_gateway(stack, tts_standin, tmp_path_factory):
                        VOICE_SILENCE_SECONDS="1", VOICE_SILENCE_REPROMPTS="1")
     yield gw
     gw.proc.stop()
+
+
+LIMITED_MAX_CALLS = 2
+LIMITED_STARTS_PER_IP = 3
+
+
+@pytest.fixture(scope="session")
+def limited_gateway(stack, tts_standin, tmp_path_factory):
+    """A gateway with low caps: two calls at once, three call starts per address a minute.
+    Loopback is a trusted proxy (X-Forwarded-For names the client); other 127.x addresses
+    count as themselves."""
+    gw = start_gateway(stack, tmp_path_factory.mktemp("voice-limited"), tts_standin,
+                       VOICE_MAX_CALLS=str(LIMITED_MAX_CALLS),
+                       VOICE_CALL_STARTS_PER_IP=str(LIMITED_STARTS_PER_IP),
+                       VOICE_CALL_STARTS_WINDOW_SECONDS="60",
+                       RATE_LIMIT_TRUSTED_PROXIES="127.0.0.1")
+    yield gw
+    gw.proc.stop()

@@ -103,7 +103,8 @@ class Gateway:
 def start_gateway(stack, tmp: Path, tts_base: str, **overrides: str) -> Gateway:
     port, as_port = free_port(), free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT), REDIS_URL=stack.redis_url,
-               REDIS_KEY_PREFIX=stack.prefix, VOICE_RASA_URL=stack.rasa, VOICE_PORT=str(port),
+               REDIS_KEY_PREFIX=stack.prefix, VOICE_RASA_URL=stack.rasa,
+               VOICE_CHANNEL_TOKEN=stack.voice_token, VOICE_PORT=str(port),
                VOICE_AUDIOSOCKET_PORT=str(as_port), VOICE_TTS_CACHE_DIR=str(tmp / "tts-cache"),
                VOICE_TTS_URL=tts_base.replace("http://", "ws://") + STANDIN_PATH,
                VOICE_HANDOFF_POLL_SECONDS="0.5")

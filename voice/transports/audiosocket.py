@@ -4,7 +4,10 @@ Kinds: 0x00 hang-up, 0x01 UUID (16 bytes, first message), 0x03 DTMF (one ASCII
 character), 0x10 audio (signed linear 16-bit, 8 kHz, mono), 0xff error.
 The dialplan registers the caller's number first and reads the outcome after
 (README, "Voice gateway"); to transfer, the gateway records the outcome and
-sends a hang-up, and the dialplan continues to the staff queue.
+sends a hang-up, and the dialplan continues to the staff queue. A connection
+while VOICE_MAX_CALLS calls are running, or from an address past
+VOICE_CALL_STARTS_PER_IP (the PBX on loopback or in RATE_LIMIT_TRUSTED_PROXIES is
+not counted), gets a hang-up at once.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import numpy as np
 from voice.audio import StreamResampler, float_to_pcm16, pcm16_to_float
 from voice.call import CallInfo
 from voice.frames import AudioIn, Dtmf, Hangup
-from voice.gateway import Services, drive, open_call
+from voice.gateway import Services, admit, drive, open_call
 
 logger = logging.getLogger(__name__)
 HANGUP, UUID, DTMF, AUDIO, ERROR = 0x00, 0x01, 0x03, 0x10, 0xFF
@@ -76,6 +79,10 @@ async def _feed(call, reader: asyncio.StreamReader) -> None:
 async def handle_connection(services: Services, reader: asyncio.StreamReader,
                             writer: asyncio.StreamWriter) -> None:
     try:
+        peer = writer.get_extra_info("peername")
+        if not await admit(services, peer[0] if peer else None):
+            writer.write(pack(HANGUP))
+            return
         kind, payload = await asyncio.wait_for(read_message(reader), 10)
         if kind != UUID or len(payload) != 16:
             logger.warning("AudioSocket connection without a UUID first; closing")

@@ -14,6 +14,8 @@ Gateway → caller:
   {"event": "reply", "turn", "text": [...]}, {"event": "mark", "name"} once audio before it
   was sent, {"event": "clear"} on barge-in (drop buffered audio), {"event": "transfer",
   "target", "reason"}, {"event": "hangup", "reason"}, {"event": "error", "message"}.
+Refused at once: a connection while VOICE_MAX_CALLS calls are running ("busy", close
+1013) and one from an address past VOICE_CALL_STARTS_PER_IP (close 1008).
 """
 from __future__ import annotations
 
@@ -29,12 +31,13 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from voice.audio import StreamResampler, float_to_pcm16, pcm16_to_float
 from voice.call import CallInfo
 from voice.frames import AudioIn, Dtmf, Hangup, TextIn
-from voice.gateway import Services, drive, open_call
+from voice.gateway import Services, admit, drive, open_call
 
 logger = logging.getLogger(__name__)
 _CALL_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _NUMBER = re.compile(r"^\+?[0-9]{3,20}$")
 MAX_TEXT = 500
+TOO_MANY_CALLS = "too many calls from this address; try again later"
 
 
 class BadStart(ValueError):
@@ -136,6 +139,11 @@ async def _control(call, raw: str, transport: WebSocketTransport) -> str | None:
 
 async def handle(services: Services, ws: WebSocket) -> None:
     await ws.accept()
+    if not await admit(services, ws.client.host if ws.client else None,
+                       ws.headers.get("x-forwarded-for")):
+        await ws.send_text(json.dumps({"event": "error", "message": TOO_MANY_CALLS}))
+        await ws.close(code=1008)
+        return
     try:
         info = parse_start(await asyncio.wait_for(ws.receive_text(), 10))
     except BadStart as exc:
