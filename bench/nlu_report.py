@@ -3,12 +3,15 @@
     .venv/bin/python -m bench.nlu_report [--model PATH] [--compare]
 
 - intent accuracy / macro F1 on tests/nlu_eval/test_set.yml (typed text) and
-  tests/nlu_eval/asr_test_set.yml (written as a speech recogniser would), for
+  tests/nlu_eval/asr_test_set.yml (written as a speech recogniser would), and on
+  the blind sets tests/nlu_eval/blind_set.yml / blind_asr_set.yml (written by
+  someone who saw neither the training data nor the other sets, and never used
+  to choose data or settings), for
   an NLU model trained from the shipped data (or the model given by --model);
-- with --compare, the same for a model WITHOUT the pinyin service-name
-  features (nlu/service_name_featurizer.py) and for one trained with
-  homophone-augmented data (nlu/tools/augment_homophones.py), to show what
-  each robustness measure buys;
+- with --compare, the same for models without the pinyin or the cue features
+  of the linear intent model (nlu/rules/intent_features.py), with DIET instead
+  of it or blended with it, and trained with homophone-augmented data
+  (nlu/tools/augment_homophones.py), to show what each choice buys;
 - the most frequent confusions between intents;
 - entity precision / recall of the rule-based extractors on tests/nlu_eval/entities.yml.
 """
@@ -28,6 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
 EVAL = ROOT / "tests" / "nlu_eval"
+HELD_OUT = ("test_set.yml", "asr_test_set.yml", "blind_set.yml", "blind_asr_set.yml")
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
 
 
@@ -87,7 +91,7 @@ def entity_scores() -> dict[str, tuple[int, int, int]]:
 
 
 def print_intents(label: str, result: dict) -> None:
-    print(f"{label:44} accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
+    print(f"{label:62} accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
           f"weighted-F1 {result['weighted_f1']:.3f}")
 
 
@@ -97,12 +101,29 @@ def print_confusions(result: dict, top: int = 8) -> None:
         print(f"    {n:3d} x {gold} -> {predicted}")
 
 
-def without_service_features(out: Path) -> Path:
+DIET = {"name": "DIETClassifier", "epochs": 50, "entity_recognition": False,
+        "number_of_transformer_layers": 1, "transformer_size": 128,
+        "constrain_similarities": True, "random_seed": 42}
+
+
+def variant_config(out: Path, name: str, change) -> Path:
+    """config.yml with the intent classifier's entry changed by `change` (entry → entries)."""
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    config["pipeline"] = [c for c in config["pipeline"] if "ServiceNameFeaturizer" not in c["name"]]
-    path = out / "config-without-service-features.yml"
+    pipeline = []
+    for component in config["pipeline"]:
+        pipeline += change(component) if component["name"].endswith("LinearIntentClassifier") else [component]
+    config["pipeline"] = pipeline
+    path = out / f"config-{name}.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
+
+
+VARIANTS = {
+    "without pinyin features": lambda c: [{**c, "blocks": ["char", "cue"]}],
+    "without question/request cues": lambda c: [{**c, "blocks": ["char", "pinyin"]}],
+    "DIET instead of the linear model": lambda c: [DIET],
+    "DIET blended half and half": lambda c: [DIET, {**c, "diet_weight": 0.5}],
+}
 
 
 def augmented_data(out: Path) -> Path:
@@ -124,11 +145,11 @@ def main() -> None:
         data = ROOT / "data" / "nlu"
         models = {"as shipped": args.model or train_nlu(data, tmp_path, "plain")}
         if args.compare:
-            models["without service-name features"] = train_nlu(
-                data, tmp_path, "nosvc", without_service_features(tmp_path))
+            for i, (label, change) in enumerate(VARIANTS.items()):
+                models[label] = train_nlu(data, tmp_path, f"variant{i}", variant_config(tmp_path, f"v{i}", change))
             models["plus homophone augmentation"] = train_nlu(augmented_data(tmp_path), tmp_path, "aug")
         for label, model in models.items():
-            for test_file in ("test_set.yml", "asr_test_set.yml"):
+            for test_file in HELD_OUT:
                 result = test_nlu(model, EVAL / test_file, tmp_path / f"{label}-{test_file}")
                 print_intents(f"{label}, {test_file}", result)
                 print_confusions(result)

@@ -2,7 +2,7 @@
 including generated files such as data/nlu/augmented/).
 
 Usage: python tests/nlu_eval/check_overlap.py [--threshold 0.8]
-Exits 1 if any example of test_set.yml / asr_test_set.yml has a difflib
+Exits 1 if any example of a held-out set (HELD_OUT) has a difflib
 SequenceMatcher ratio >= threshold against any training example (entity
 markup [text](entity) is stripped from the training side first).
 """
@@ -19,6 +19,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+# The original sets, and the blind sets written later by someone who never saw the
+# training data or the other sets.
+HELD_OUT = ("test_set.yml", "asr_test_set.yml", "blind_set.yml", "blind_asr_set.yml")
 _MARKUP = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 
 
@@ -44,7 +47,7 @@ def main() -> int:
     for f in sorted(glob.glob(str(ROOT / "data" / "nlu" / "**" / "*.yml"), recursive=True)):
         train += examples(Path(f))
     bad = 0
-    for name in ("test_set.yml", "asr_test_set.yml"):
+    for name in HELD_OUT:
         path = HERE / name
         if not path.exists():
             continue
