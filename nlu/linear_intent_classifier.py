@@ -72,8 +72,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if self.model is None:
             return messages
         for message in messages:
-            text = message.get(TEXT)
-            if not text:
+            text = message.get(TEXT) or ""
+            if not text.strip():
+                # What DIET answered to nothing: no intent, confidence 0, so the
+                # FallbackClassifier after us falls back instead of failing.
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             ranking = blend(message.get(INTENT_RANKING_KEY) or [], self.model.rank(text),
                             self.config["diet_weight"])[:LABEL_RANKING_LENGTH]

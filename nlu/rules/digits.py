@@ -48,11 +48,12 @@ def chinese_numeral_to_int(text: str) -> int | None:
     """
     if not text:
         return None
-    if text.isdigit():
+    # isdecimal, not isdigit: ² and ① are "digits" that int() refuses.
+    if text.isdecimal():
         return int(text)
     if not any(ch in _UNIT for ch in text):
         digits = spoken_run_to_digits(text)
-        return int(digits) if digits.isdigit() else None
+        return int(digits) if digits.isdecimal() else None
     total, current = 0, 0
     for ch in text:
         if ch in _NUMERAL:

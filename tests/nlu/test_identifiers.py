@@ -111,3 +111,10 @@ def test_homophones_match_by_pinyin():
 ])
 def test_person_names(text, expected):
     assert [m.value for m in find_person_names(text)] == expected
+
+
+def test_unicode_digits_that_int_refuses_are_not_numerals():
+    """Found by the fuzz run: ² and ① are str.isdigit() but int() raises on them."""
+    assert chinese_numeral_to_int("²") is None
+    assert chinese_numeral_to_int("①") is None
+    assert chinese_numeral_to_int("１２") == 12

@@ -93,3 +93,19 @@ def test_blend_weighs_the_earlier_ranking_and_ours():
     assert dict(mixed)["property_repair"] == pytest.approx(0.05)
     assert blend([], ours, 0.5) == ours
     assert blend(earlier, ours, 0.0)[0][0] == "greet"
+
+
+def test_empty_text_gets_no_intent_so_the_fallback_can_act():
+    """Rasa's FallbackClassifier fails on a message without an intent (found by the fuzz run)."""
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu.linear_intent_classifier import LinearIntentClassifier
+
+    classifier = LinearIntentClassifier({}, None, None, LinearIntentModel.train(*_training_pairs()))
+    empty, blank, said = Message({TEXT: ""}), Message({TEXT: "   "}), Message({TEXT: "我要报修"})
+    classifier.process([empty, blank, said])
+    for message in (empty, blank):
+        assert message.get(INTENT) == {"name": None, "confidence": 0.0}
+        assert message.get(INTENT_RANKING_KEY) == []
+    assert said.get(INTENT)["name"] == "property_repair"

@@ -95,7 +95,10 @@ async def test_english_speech_over_audiosocket_reaches_the_assistant(stack, gate
         writer.write(pack(AUDIO, pcm))
         await writer.drain()
 
-    speech = espeak("Hello, I would like to report a broken water pipe.", rate=8000)
+    # tiny.en on 8 kHz espeak audio heard "a broken" as "and welcome" whenever the
+    # utterance started a few frames later; this sentence comes through at every offset
+    # tried (recognition accuracy itself is measured by bench/voice_asr.py).
+    speech = espeak("I need someone to repair the water pipe in my kitchen.", rate=8000)
     await stream_pcm(send, np.concatenate([np.zeros(4000, np.float32), speech,
                                            np.zeros(12000, np.float32)]), 8000)
     sender = f"voice:{call_id}"
@@ -103,7 +106,7 @@ async def test_english_speech_over_audiosocket_reaches_the_assistant(stack, gate
     while time.time() < deadline and not _user_texts(stack, sender):
         await asyncio.sleep(0.3)
     said = _user_texts(stack, sender)
-    assert said and {"broken", "water", "pipe"} <= set(words(said[0]))
+    assert said and {"repair", "water", "pipe"} <= set(words(said[0]))
     assert stack.tracker(sender)["latest_message"]["metadata"]["caller_number"] == fresh_phone
     frames = [p for k, p in _drain(got) if k == AUDIO]
     assert frames and {len(f) for f in frames} == {320}  # 20 ms of 8 kHz slin each
