@@ -166,6 +166,16 @@ class Row:
                 f"{self.recover_s:8.1f} s")
 
 
+def summary(name: str, rows: list[Row]) -> str:
+    """Totals of what was lost or doubled, and the median time to recover."""
+    total = lambda field: sum(getattr(r.check, field) for r in rows)  # noqa: E731
+    recover = statistics.median(r.recover_s for r in rows)
+    return (f"{name:16} | messages lost {total('messages_lost')} | confirmed "
+            f"{total('confirmed')}, lost {total('confirmed_lost')} | duplicates "
+            f"{total('duplicates')} | gave up {total('gave_up')} | recover median {recover:.1f} s "
+            f"(runs: {', '.join(f'{r.recover_s:.1f}' for r in rows)})")
+
+
 HEADER = ("drill            | messages lost | failed attempts | gave up  | exp/found | "
           "confirmed | confirmed lost | duplicates | recover")
 
@@ -217,6 +227,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=15.0)
     parser.add_argument("--outage", type=float, default=60.0)
     parser.add_argument("--slow", type=float, default=5.0)
+    parser.add_argument("--runs", type=int, default=1, help="run each drill this many times")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="drills-") as tmp:
         lab, stop = start_lab(Path(tmp), args.outage, args.slow)
@@ -224,9 +235,16 @@ def main() -> None:
             print(f"load average before: {os.getloadavg()} on {os.cpu_count()} CPUs; "
                   f"{args.concurrency} residents, {args.seconds:.0f} s of load per drill", flush=True)
             print(HEADER, flush=True)
-            for name in args.only:
-                row = asyncio.run(run_drill(lab, name, args.concurrency, args.seconds, args.warmup))
-                print(row.line(), flush=True)
+            rows: dict[str, list[Row]] = {name: [] for name in args.only}
+            for _ in range(args.runs):
+                for name in args.only:
+                    row = asyncio.run(run_drill(lab, name, args.concurrency, args.seconds, args.warmup))
+                    rows[name].append(row)
+                    print(row.line(), flush=True)
+            if args.runs > 1:
+                print(f"over {args.runs} runs of each drill:")
+                for name, done in rows.items():
+                    print(summary(name, done), flush=True)
             print(f"restarts by the watchdog: "
                   f"{ {c.spec.name: c.history for c in lab.stack.supervisor.children if c.history} }")
             print(f"load average after: {os.getloadavg()}", flush=True)
