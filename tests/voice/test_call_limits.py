@@ -57,13 +57,19 @@ async def wait_calls(gateway, count: int) -> None:
     raise AssertionError(f"the gateway never had {count} calls")
 
 
-async def test_websocket_calls_past_the_cap_are_busy(limited_gateway):
-    await wait_calls(limited_gateway, 0)
+async def fill_to_the_cap(gateway) -> list:
+    """Start calls until the gateway holds as many as it takes."""
+    await wait_calls(gateway, 0)
     callers = []
     for _ in range(LIMITED_MAX_CALLS):
-        first, caller = await ws_start(limited_gateway)
+        first, caller = await ws_start(gateway)
         assert first["event"] == "started"
         callers.append(caller)
+    return callers
+
+
+async def test_websocket_calls_past_the_cap_are_busy(limited_gateway):
+    callers = await fill_to_the_cap(limited_gateway)
     first, refused = await ws_start(limited_gateway)
     assert first == {"event": "error", "message": "busy"}
     assert await closed_code(refused) == 1013
@@ -77,12 +83,7 @@ async def test_websocket_calls_past_the_cap_are_busy(limited_gateway):
 
 
 async def test_audiosocket_calls_past_the_cap_are_hung_up(limited_gateway):
-    await wait_calls(limited_gateway, 0)
-    callers = []
-    for _ in range(LIMITED_MAX_CALLS):
-        first, caller = await ws_start(limited_gateway)
-        assert first["event"] == "started"
-        callers.append(caller)
+    callers = await fill_to_the_cap(limited_gateway)
     reader, writer = await asyncio.open_connection("127.0.0.1", limited_gateway.audiosocket_port)
     writer.write(pack(UUID, uuid.uuid4().bytes))
     kind, _ = await asyncio.wait_for(read_message(reader), 10)
