@@ -29,7 +29,10 @@ async def ws_start(gateway, address: str | None = None):
     headers = {"X-Forwarded-For": address} if address else {}
     ws = await websockets.connect(gateway.ws, extra_headers=headers)
     caller = WsCaller(ws)
-    await caller.send(event="start", mode="text", sample_rate=8000)
+    try:
+        await caller.send(event="start", mode="text", sample_rate=8000)
+    except websockets.exceptions.ConnectionClosed:
+        pass  # refused on connect (a limit): the gateway may close before our start is sent
     for _ in range(100):
         if caller.got.events or caller._reader.done():
             break
