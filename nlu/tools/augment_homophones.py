@@ -7,9 +7,10 @@ of a service intent (and each FAQ question) this writes variants in which one
 or two characters are replaced by common characters with the same toneless
 pinyin, so the classifier learns that the sound, not the exact character,
 carries the meaning. `make nlu-report` writes the variants to a temporary
-folder and compares models trained with and without them; on the held-out
-sets they did not help (see the report), so the default training data does
-not include them.
+folder and compares models trained with and without them; with the pinyin
+features of the intent classifier they changed one recogniser-style message
+and nothing else (see the README), so the default training data does not
+include them.
 """
 from __future__ import annotations
 
