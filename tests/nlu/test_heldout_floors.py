@@ -6,18 +6,22 @@ accuracy 0.90, entity F1 0.93.
 """
 import pytest
 
-from bench.nlu_report import EVAL, entity_scores, test_nlu as evaluate
+from bench.nlu_report import EVAL, TOGETHER, entity_scores, test_nlu as evaluate, together
 from tests.stack import ensure_model
 
 pytestmark = pytest.mark.slow
 
 # The intent classifier is a deterministic linear model (nlu/linear_intent_classifier.py),
-# so the figures repeat exactly for the same data. Measured 2026-11-29 (`make nlu-report`):
-# typed macro-F1 0.946, recogniser-style accuracy 0.993, blind typed macro-F1 0.964, blind
-# recogniser-style accuracy 1.000, entity F1 0.995. The floors sit just below. (With DIET,
+# so the figures repeat exactly for the same data. Measured 2026-11-29 (`make nlu-report`,
+# 4,464 training examples): typed macro-F1 0.952, recogniser-style accuracy 0.993; blind
+# set typed macro-F1 0.986, recogniser-style 1.000; second blind set typed macro-F1 0.972,
+# recogniser-style 0.970; all typed sets together macro-F1 0.967, all recogniser-style
+# sets together accuracy 0.987; entity F1 0.995. The floors sit just below. (With DIET,
 # which varied by 0.03 between trainings, they were 0.88 / 0.93.)
-FLOORS = {"macro_f1": 0.94, "noisy_accuracy": 0.98, "blind_macro_f1": 0.955,
-          "blind_noisy_accuracy": 0.98, "entity_f1": 0.99}
+FLOORS = {"macro_f1": 0.95, "noisy_accuracy": 0.99,
+          "blind_macro_f1": 0.98, "blind_noisy_accuracy": 0.99,
+          "blind2_macro_f1": 0.965, "blind2_noisy_accuracy": 0.96,
+          "together_macro_f1": 0.96, "together_noisy_accuracy": 0.98, "entity_f1": 0.99}
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +39,22 @@ def test_recogniser_style_messages_accuracy(model, tmp_path):
     assert result["accuracy"] >= FLOORS["noisy_accuracy"]
 
 
-def test_blind_sets(model, tmp_path):
-    """Written by someone who saw neither the training data nor the other sets."""
-    typed = evaluate(model, EVAL / "blind_set.yml", tmp_path / "typed")
-    spoken = evaluate(model, EVAL / "blind_asr_set.yml", tmp_path / "spoken")
-    assert typed["macro_f1"] >= FLOORS["blind_macro_f1"]
-    assert spoken["accuracy"] >= FLOORS["blind_noisy_accuracy"]
+@pytest.mark.parametrize("blind", ["blind", "blind2"])
+def test_blind_sets(model, tmp_path, blind):
+    """Each written by someone who saw neither the training data nor the other sets."""
+    typed = evaluate(model, EVAL / f"{blind}_set.yml", tmp_path / "typed")
+    spoken = evaluate(model, EVAL / f"{blind}_asr_set.yml", tmp_path / "spoken")
+    assert typed["macro_f1"] >= FLOORS[f"{blind}_macro_f1"]
+    assert spoken["accuracy"] >= FLOORS[f"{blind}_noisy_accuracy"]
+
+
+def test_all_held_out_sets_together(model, tmp_path):
+    """Control intents have a few examples per file; together the figure is steadiest."""
+    typed, spoken = TOGETHER.values()
+    result = evaluate(model, together(typed, tmp_path / "typed.yml"), tmp_path / "typed")
+    assert result["macro_f1"] >= FLOORS["together_macro_f1"]
+    result = evaluate(model, together(spoken, tmp_path / "spoken.yml"), tmp_path / "spoken")
+    assert result["accuracy"] >= FLOORS["together_noisy_accuracy"]
 
 
 def test_entity_f1_on_normalised_values():

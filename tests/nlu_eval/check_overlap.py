@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 # The original sets, and the blind sets written later by someone who never saw the
 # training data or the other sets.
-HELD_OUT = ("test_set.yml", "asr_test_set.yml", "blind_set.yml", "blind_asr_set.yml")
+HELD_OUT = ("test_set.yml", "asr_test_set.yml", "blind_set.yml", "blind_asr_set.yml",
+            "blind2_set.yml", "blind2_asr_set.yml")
 _MARKUP = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 
 
