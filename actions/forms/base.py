@@ -172,6 +172,7 @@ class ServiceForm(FormValidationAction):
                 tracker: Tracker, extra: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         failures = dict(tracker.get_slot("validation_failures") or {})
         failures[slot] = failures.get(slot, 0) + 1
+        reason = values.dont_know_reason(slot, latest_text(tracker)) or reason
         dispatcher.utter_message(text=reason)
         if failures[slot] >= MAX_FAILURES:
             # The form ends here and its submit action queues the handover, with

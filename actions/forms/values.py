@@ -47,8 +47,26 @@ def check_id_number(text: str, today: datetime | None = None) -> Check:
     if found:
         return Check(found[0].value)
     candidate = re.sub(r"[^0-9Xx零〇洞一幺二两三四五六七拐八九叉]", "", text)
-    reason = id_problem(normalise_id(candidate or text), today.date() if today else None)
-    return Check(reason=f"{reason or '没有听清身份证号'}。请再核对一下，18位，最后一位可能是X。")
+    # No digit at all: say so, rather than counting the words as digits.
+    reason = id_problem(normalise_id(candidate), today.date() if today else None) if candidate else None
+    return Check(reason=f"{reason or '没有听到身份证号'}。请再核对一下，18位，最后一位可能是X。")
+
+
+# "I don't remember / don't know / didn't bring it": not a wrong value but a missing one.
+_DONT_KNOW = re.compile(r"不记得|记不得|记不清|记不住|忘了|忘记|想不起|不知道|不清楚|不晓得|说不上来|没带")
+_WHERE_TO_FIND = {
+    "id_number": "身份证号印在身份证正面最下面一行，户口本上也有，可以拿出来照着念。",
+    "phone": "留家里人的手机号或者家里的座机也可以。",
+    "address": "说到几号楼几单元几号就行，门牌上也写着。",
+    "case_number": "办理编号在当时的回复或短信里；没有编号的话，报登记时留的手机号也能查。",
+}
+
+
+def dont_know_reason(slot: str, text: str) -> str | None:
+    """A kind re-ask when the resident says they don't know or remember (no value given)."""
+    if not _DONT_KNOW.search(text or "") or re.search(r"\d", text):
+        return None
+    return f"没关系。{_WHERE_TO_FIND.get(slot, '')}实在想不起来，可以说“转人工”，请工作人员帮您。"
 
 
 _NAME_PREFIX = re.compile(r"^(我叫|我是|叫|名字是|名字叫|姓名是|姓名|他叫|她叫|老人叫|认证人是|是)")

@@ -29,6 +29,23 @@ def test_id_number_accepts_and_explains():
     check = values.check_id_number(broken, SATURDAY_NIGHT)
     assert not check.ok and "校验" in check.reason
     assert "18位" in values.check_id_number("110105", SATURDAY_NIGHT).reason
+    # words are not counted as digits ("您提供的是4位" for 不记得了 was wrong)
+    no_digits = values.check_id_number("不记得了", SATURDAY_NIGHT)
+    assert not no_digits.ok and "没有听到身份证号" in no_digits.reason and "您提供的是" not in no_digits.reason
+
+
+@pytest.mark.parametrize("slot,text,hint", [("id_number", "不记得了", "身份证正面"),
+                                            ("phone", "我忘了", "家里人"),
+                                            ("address", "说不上来", "几号楼"),
+                                            ("person_name", "不知道", "转人工")])
+def test_not_knowing_a_value_gets_a_kind_reask(slot, text, hint):
+    reason = values.dont_know_reason(slot, text)
+    assert reason.startswith("没关系") and hint in reason and "转人工" in reason
+
+
+@pytest.mark.parametrize("text", ["110105", "我忘了后面几位 110105", "我家住3号楼", ""])
+def test_a_value_or_an_attempt_is_not_a_dont_know(text):
+    assert values.dont_know_reason("id_number", text) is None
 
 
 @pytest.mark.parametrize("text,name", [("张秀英", "张秀英"), ("我叫王建国", "王建国"), ("叫欧阳娜娜吧", "欧阳娜娜")])
