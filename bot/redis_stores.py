@@ -6,15 +6,23 @@ expiry on idle conversations.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+import asyncio
+import logging
+import time
+from contextlib import asynccontextmanager
+from typing import Any, AsyncGenerator, Optional, Set
 
+import redis
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.lock_store import RedisLockStore
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 class UrlRedisTrackerStore(RedisTrackerStore):
@@ -42,7 +50,17 @@ class UrlRedisTrackerStore(RedisTrackerStore):
 
 
 class UrlRedisLockStore(RedisLockStore):
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None) -> None:
+    """Rasa's ticket lock in Redis, and a ticket never outlives a Redis restart.
+
+    A message that arrives as Redis goes down gets its ticket saved, then fails
+    before the ticket is removed; Redis comes back from its append-only file with
+    the ticket in it, and the conversation's next message would wait for it to
+    expire (60 s). Here a removal that fails is retried in the background until
+    Redis answers again, so the conversation waits only as long as Redis was away.
+    """
+
+    def __init__(self, endpoint_config: Optional[EndpointConfig] = None,
+                 retry_s: float = 0.5) -> None:
         settings = Settings.from_env()
         params = settings.redis()
         super().__init__(
@@ -52,3 +70,31 @@ class UrlRedisLockStore(RedisLockStore):
             password=params.password,
             key_prefix=f"{settings.redis_key_prefix}lock",
         )
+        self.retry_s = retry_s
+        self._retrying: Set[asyncio.Task] = set()
+
+    @asynccontextmanager
+    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+        ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        try:
+            yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+        finally:
+            try:
+                self.cleanup(conversation_id, ticket)
+            except redis.RedisError:
+                task = asyncio.get_running_loop().create_task(
+                    self._cleanup_when_back(conversation_id, ticket, lock_lifetime))
+                self._retrying.add(task)
+                task.add_done_callback(self._retrying.discard)
+
+    async def _cleanup_when_back(self, conversation_id: str, ticket: int, lifetime_s: float) -> None:
+        deadline = time.monotonic() + lifetime_s  # after that the ticket has expired anyway
+        while time.monotonic() < deadline:
+            await asyncio.sleep(self.retry_s)
+            try:
+                self.cleanup(conversation_id, ticket)
+                logger.info("removed a lock ticket left behind while Redis was away")
+                return
+            except redis.RedisError:
+                continue
