@@ -57,6 +57,7 @@ class UrlRedisLockStore(RedisLockStore):
     the ticket in it, and the conversation's next message would wait for it to
     expire (60 s). Here a removal that fails is retried in the background until
     Redis answers again, so the conversation waits only as long as Redis was away.
+    The turn itself still fails, as before, so that it is sent again.
     """
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None,
@@ -87,6 +88,10 @@ class UrlRedisLockStore(RedisLockStore):
                     self._cleanup_when_back(conversation_id, ticket, lock_lifetime))
                 self._retrying.add(task)
                 task.add_done_callback(self._retrying.discard)
+                # Still fail the turn: Rasa's tracker store swallows a failed save
+                # (FailSafeTrackerStore), so this error is what tells the channel,
+                # and the resident, to send the message again.
+                raise
 
     async def _cleanup_when_back(self, conversation_id: str, ticket: int, lifetime_s: float) -> None:
         deadline = time.monotonic() + lifetime_s  # after that the ticket has expired anyway
