@@ -9,12 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator, Optional, Set
+from typing import Any, Optional, Set
 
 import redis
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
@@ -74,31 +72,26 @@ class UrlRedisLockStore(RedisLockStore):
         self.retry_s = retry_s
         self._retrying: Set[asyncio.Task] = set()
 
-    @asynccontextmanager
-    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
-        ticket = self.issue_ticket(conversation_id, lock_lifetime)
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Rasa's `lock()` calls this as a turn ends, inside the event loop."""
         try:
-            yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
-        finally:
-            try:
-                self.cleanup(conversation_id, ticket)
-            except redis.RedisError:
-                task = asyncio.get_running_loop().create_task(
-                    self._cleanup_when_back(conversation_id, ticket, lock_lifetime))
-                self._retrying.add(task)
-                task.add_done_callback(self._retrying.discard)
-                # Still fail the turn: Rasa's tracker store swallows a failed save
-                # (FailSafeTrackerStore), so this error is what tells the channel,
-                # and the resident, to send the message again.
-                raise
+            super().cleanup(conversation_id, ticket_number)
+        except redis.RedisError:
+            task = asyncio.get_running_loop().create_task(
+                self._cleanup_when_back(conversation_id, ticket_number, LOCK_LIFETIME))
+            self._retrying.add(task)
+            task.add_done_callback(self._retrying.discard)
+            # Still fail the turn: Rasa's tracker store swallows a failed save
+            # (FailSafeTrackerStore), so this error is what tells the channel,
+            # and the resident, to send the message again.
+            raise
 
     async def _cleanup_when_back(self, conversation_id: str, ticket: int, lifetime_s: float) -> None:
         deadline = time.monotonic() + lifetime_s  # after that the ticket has expired anyway
         while time.monotonic() < deadline:
             await asyncio.sleep(self.retry_s)
             try:
-                self.cleanup(conversation_id, ticket)
+                super().cleanup(conversation_id, ticket)
                 logger.info("removed a lock ticket left behind while Redis was away")
                 return
             except redis.RedisError:

@@ -7,51 +7,30 @@ from its append-only file while a message holds the lock.
 """
 from __future__ import annotations
 
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 import redis
 
-from bot.embedded_redis import free_port, redis_argv
+from bot.embedded_redis import free_port
 from bot.redis_stores import UrlRedisLockStore
-
-
-def start_redis(port: int, data_dir: Path) -> subprocess.Popen:
-    proc = subprocess.Popen(redis_argv(port, data_dir, persist=True),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            client.ping()
-            return proc
-        except redis.ConnectionError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("embedded Redis did not start")
-            time.sleep(0.05)
+from tests.hardening.conftest import start_redis, stop_redis
 
 
 @pytest.fixture
 def restartable_redis(tmp_path, monkeypatch):
+    """A persistent Redis for this test alone: (port, stop, restart from its AOF)."""
     port = free_port()
     monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{port}/0")
-    procs = [start_redis(port, tmp_path)]
+    procs = [start_redis(port, tmp_path, persist=True)]
 
     def restart() -> None:
-        procs[0].terminate()  # SIGTERM: the append-only file is flushed
-        procs[0].wait(timeout=15)
-        procs[0] = start_redis(port, tmp_path)
+        stop_redis(procs[0])
+        procs[0] = start_redis(port, tmp_path, persist=True)
 
-    def stop() -> None:
-        procs[0].terminate()
-        procs[0].wait(timeout=15)
-
-    yield port, stop, restart
-    procs[0].terminate()
-    procs[0].wait(timeout=15)
+    yield port, lambda: stop_redis(procs[0]), restart
+    if procs[0].poll() is None:
+        stop_redis(procs[0])
 
 
 async def test_a_ticket_left_while_redis_was_away_is_removed_when_it_returns(restartable_redis):
