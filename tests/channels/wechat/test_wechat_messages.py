@@ -4,9 +4,11 @@ import pytest
 
 from channels.wechat.inbound import (IMAGE_TEXT, LOCATION_TEXT, MENU_FAILED_TEXT,
                                      UNSUPPORTED_TEXT)
-from tests.channels.wechat.helpers import reply_text, user_channels, user_texts, wait_sent
+from tests.channels.wechat.conftest import MAX_WORD_ERROR_RATE, SPOKEN_SENTENCE
+from tests.channels.wechat.helpers import reply_text, user_channels, user_texts
 from tests.channels.wechat.simulator import (MODES, message_xml, next_msg_id, random_openid,
                                              text_xml)
+from tests.speech import word_error_rate
 
 pytestmark = pytest.mark.slow
 
@@ -81,13 +83,16 @@ def test_voice_without_recognition_is_downloaded_and_transcribed(
     xml = message_xml(openid, "voice", {"MediaId": media_id, "Format": "amr",
                                         "Recognition": ""}, next_msg_id())
     answer = wechat.send(xml, mode, timeout=60)
-    assert answer.status == 200
-    if not answer.content:  # the first transcription loads the model: may take longer
-        assert wait_sent(wechat_api, openid, 1, timeout_s=60)
+    # answered: passively, or (the first transcription loads the model) by a
+    # customer-service message afterwards
+    assert reply_text(answer, wechat_api, openid, timeout_s=120).strip()
     assert media_id in wechat_api.media_downloads
-    [heard] = user_texts(wechat_stack.tracker(openid))
-    words = heard.lower()
-    assert "repair" in words and "pipe" in words and "kitchen" in words, heard
+    tracker = wechat_stack.tracker(openid)
+    [heard] = user_texts(tracker)  # reached the assistant once, as text
+    assert user_channels(tracker) == {"wechat"}
+    # the words themselves vary with the processor (int8 inference); what was said must
+    # still come through mostly intact
+    assert word_error_rate(SPOKEN_SENTENCE, heard) <= MAX_WORD_ERROR_RATE, heard
 
 
 def test_get_echo_for_setup(wechat, wechat_stack):
