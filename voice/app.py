@@ -20,7 +20,7 @@ from fastapi import FastAPI, HTTPException, WebSocket
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from pydantic import BaseModel, validator
 
-from voice.gateway import Services
+from voice.gateway import Services, warm_prompts
 from voice.transports import audiosocket, websocket
 
 logger = logging.getLogger(__name__)
@@ -50,11 +50,13 @@ def create_app(build) -> FastAPI:
     async def lifespan(app: FastAPI):
         services: Services = await build()
         server = await audiosocket.serve(services)
+        warming = asyncio.create_task(warm_prompts(services.synthesizer))
         app.state.services = services
         logger.info("AudioSocket on %s:%s", services.settings.host, services.settings.audiosocket_port)
         try:
             yield
         finally:
+            warming.cancel()
             server.close()
             for call in list(services.active.values()):
                 call.caller_gone.set()

@@ -28,9 +28,10 @@ class Assistant:
         response.raise_for_status()
         return list(response.json())
 
-    async def handoff_reason(self, sender: str) -> str | None:
-        """The conversation's `handoff_reason` slot: set once it went to a person."""
+    async def slots(self, sender: str) -> dict[str, Any]:
+        """The conversation's slots: `handoff_reason` is set once it went to a person,
+        `requested_slot` names the question the caller is answering next."""
         response = await self._client.get(
             f"{self._base}/conversations/{sender}/tracker", params=self._params, timeout=30)
         response.raise_for_status()
-        return (response.json().get("slots") or {}).get("handoff_reason")
+        return response.json().get("slots") or {}

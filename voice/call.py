@@ -3,6 +3,10 @@
 Stages, each an async step over typed frames (voice.frames):
   transport → AudioIn (16 kHz float) → VAD → Utterance → ASR → Rasa → spoken
   variants → TTS → AudioOut → Output (paced; interrupts and hang-ups overtake).
+Recognition starts at the VAD's "pause" (early in the end-of-speech wait) and is
+kept when the caller stays silent; it is prompted with the words the current
+question expects (the conversation's requested_slot after the last turn). Replies
+are synthesised a sentence at a time, so the first plays while the rest is made.
 DTMF keys and upstream text become Utterances directly. A watchdog task
 handles silence (reprompt, then a polite hang-up) and transfers the call when
 the conversation was handed to staff from elsewhere (the console).
@@ -15,11 +19,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from voice import prompts
+from voice import hints, prompts
 from voice.frames import AudioIn, AudioOut, Dtmf, Event, Frame, Hangup, Mark, TextIn, Utterance
 from voice.output import Output, Transport
 from voice.privacy import mask_number
-from voice.spoken import spoken_reply
+from voice.spoken import speech_chunks, spoken_reply
 from voice.vad import StreamingVad
 
 logger = logging.getLogger(__name__)
@@ -70,7 +74,10 @@ class Call:
         self.info, self.transport, self.services = info, transport, services
         s = services.settings
         self.vad = StreamingVad(services.vad_model, s.vad_threshold, s.vad_start_ms, s.vad_stop_ms,
-                                s.vad_max_utterance_s) if info.mode == "audio" else None
+                                s.vad_max_utterance_s, s.vad_early_ms or None
+                                ) if info.mode == "audio" else None
+        self.expecting: str | None = None  # the slot the assistant asked for last
+        self._early: asyncio.Task | None = None
         self.output = Output(transport)
         self.turns: asyncio.Queue[Utterance] = asyncio.Queue()
         self.dtmf = DtmfCollector()
@@ -95,8 +102,15 @@ class Call:
             if event.kind == "start":
                 self._caller_active()
                 self.output.interrupt("barge-in")
+            elif event.kind == "pause":
+                self._early = asyncio.create_task(self._recognise(event.audio))
             else:
-                self.turns.put_nowait(Utterance(audio=event.audio, ended_at=time.monotonic()))
+                early, self._early = self._early, None
+                if event.resumed and early is not None:
+                    early.cancel()  # the caller went on speaking: that guess is stale
+                    early = None
+                self.turns.put_nowait(Utterance(audio=event.audio, ended_at=time.monotonic(),
+                                                early=early))
 
     async def _on_dtmf(self, frame: Dtmf) -> None:
         self._caller_active()
@@ -150,7 +164,7 @@ class Call:
 
     async def say(self, sentences: list[str], conversation: str | None = None) -> None:
         epoch = self.output.epoch
-        for sentence in sentences:
+        for sentence in (chunk for text in sentences for chunk in speech_chunks(text)):
             audio = await self.services.synthesizer.synthesize(sentence, conversation)
             if self.output.epoch != epoch:
                 return  # the caller spoke meanwhile: the rest of this reply is dropped
@@ -197,13 +211,25 @@ class Call:
         logger.info("call %s turn %d: asr %.0f ms, assistant %.0f ms, tts %.0f ms",
                     self.info.call_id, self.turn_no, (t1 - t0) * 1000, (t2 - t1) * 1000,
                     (time.monotonic() - t2) * 1000)
-        reason = await self.services.assistant.handoff_reason(self.info.sender)
-        if reason:
-            await self._transfer(reason)
+        slots = await self.services.assistant.slots(self.info.sender)
+        self.expecting = slots.get("requested_slot")
+        if slots.get("handoff_reason"):
+            await self._transfer(slots["handoff_reason"])
 
     async def _transcribe(self, utterance: Utterance) -> str:
-        transcriber = self.services.transcriber
-        return (await transcriber.transcribe_float(utterance.audio)).strip()
+        if utterance.early is not None:
+            try:
+                return await utterance.early
+            except asyncio.CancelledError:
+                if self.ending or self.caller_gone.is_set():
+                    raise
+        return await self._recognise(utterance.audio)
+
+    async def _recognise(self, audio) -> str:
+        """The caller's words, prompted with what the current question expects."""
+        hint = (hints.for_slot(self.expecting, self.services.settings.asr_place_names)
+                if self.services.transcriber.language == "zh" else None)
+        return (await self.services.transcriber.transcribe_float(audio, hint)).strip()
 
     async def _transfer(self, reason: str) -> None:
         if self.ending:

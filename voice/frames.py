@@ -6,6 +6,7 @@ marked urgent (interrupt, hang-up) overtake queued audio on the way out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -39,6 +40,7 @@ class Utterance(Frame):
     text: str | None = None
     source: str = "speech"
     ended_at: float = 0.0
+    early: Any = None  # an asyncio.Task already recognising `audio` (see voice.vad "pause")
 
 
 @dataclass

@@ -55,12 +55,27 @@ async def build_services(settings: VoiceSettings) -> Services:
     http = httpx.AsyncClient()
     transcriber = await asyncio.to_thread(build_transcriber, settings)
     vad_model = await asyncio.to_thread(load_vad_model)
+    synthesizer = await asyncio.to_thread(build_synthesizer, settings)
     assistant = Assistant(http, settings.rasa_url, settings.channel_token, settings.rasa_token)
     return Services(settings, assistant,
-                    build_synthesizer(settings), transcriber, vad_model,
+                    synthesizer, transcriber, vad_model,
                     CallStore(redis, settings.redis_key_prefix),
                     HandoffQueue(redis, settings.redis_key_prefix), http, redis,
                     RateLimiter(redis, f"{settings.redis_key_prefix}:ratelimit:voice"))
+
+
+async def warm_prompts(synthesizer) -> None:
+    """Synthesise the gateway's own prompts ahead of the first call (they are cached on
+    disk), so a greeting never waits for the voice."""
+    from voice import prompts
+    from voice.spoken import speech_chunks
+
+    texts = [v for k, v in vars(prompts).items() if k.isupper() and isinstance(v, str)]
+    for chunk in (c for text in texts for c in speech_chunks(text)):
+        try:
+            await synthesizer.synthesize(chunk)
+        except Exception:  # a prompt that fails now is tried again when it is needed
+            logger.warning("prompt not synthesised ahead of time", exc_info=True)
 
 
 async def admit(services: Services, peer: str | None, forwarded_for: str | None = None) -> bool:

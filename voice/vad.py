@@ -5,6 +5,11 @@ and shared; each call keeps its own recurrent state. Hysteresis: speech
 starts after `start_ms` of frames above the threshold and stops after
 `stop_ms` below `threshold - 0.15`, so a breath or a click neither starts
 nor ends a turn.
+
+A "pause" event comes `early_ms` into that wait, with the speech so far: the
+call starts recognising it then, and when the caller stays silent until the
+"end" (`end.resumed` is False) that recognition is the turn's, so the
+recogniser's time hides inside the end-of-speech wait.
 """
 from __future__ import annotations
 
@@ -28,20 +33,25 @@ def load_vad_model():
 
 @dataclass
 class VadEvent:
-    kind: str  # "start" or "end"
-    audio: np.ndarray | None = None  # the utterance, with "end"
+    kind: str  # "start", "pause" or "end"
+    audio: np.ndarray | None = None  # the utterance, with "pause" and "end"
     offset_s: float = 0.0  # position in the call's audio where it happened
+    resumed: bool = True  # with "end": speech came back after the last "pause"
 
 
 class StreamingVad:
     """Feed 16 kHz float32 audio of any length; get start/end events."""
 
     def __init__(self, model, threshold: float = 0.5, start_ms: int = 96,
-                 stop_ms: int = 600, max_utterance_s: float = 20.0) -> None:
+                 stop_ms: int = 600, max_utterance_s: float = 20.0,
+                 early_ms: int | None = None) -> None:
         self._session = model.session
         self.threshold = threshold
         self._start_chunks = max(1, start_ms // CHUNK_MS)
         self._stop_chunks = max(1, stop_ms // CHUNK_MS)
+        self._early_chunks = (max(1, early_ms // CHUNK_MS) if early_ms is not None
+                              and early_ms < stop_ms else None)
+        self._paused = False
         self._max_chunks = int(max_utterance_s * 1000 / CHUNK_MS)
         self._h = np.zeros((1, 1, 128), dtype=np.float32)
         self._c = np.zeros((1, 1, 128), dtype=np.float32)
@@ -85,11 +95,17 @@ class StreamingVad:
             return None
         self._speech.append(chunk)
         self._below = self._below + 1 if p < self.threshold - 0.15 else 0
+        if self._below == 0:
+            self._paused = False
         if self._below >= self._stop_chunks or len(self._speech) >= self._max_chunks:
             return self._end(offset)
+        if self._below == self._early_chunks:
+            self._paused = True
+            return VadEvent("pause", audio=np.concatenate(self._speech), offset_s=offset)
         return None
 
     def _end(self, offset: float) -> VadEvent:
         audio = np.concatenate(self._speech)
+        resumed, self._paused = not self._paused, False
         self.in_speech, self._above, self._speech, self._recent = False, 0, [], []
-        return VadEvent("end", audio=audio, offset_s=offset)
+        return VadEvent("end", audio=audio, offset_s=offset, resumed=resumed)

