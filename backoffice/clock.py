@@ -1,6 +1,7 @@
 """Time helpers: timestamps are stored as naive UTC and shown in Asia/Shanghai."""
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 
@@ -16,9 +17,22 @@ def _shanghai() -> tzinfo:
 LOCAL_TZ = _shanghai()
 
 
+_offset: timedelta | None = None
+
+
+def _clock_offset() -> timedelta:
+    """`ASSISTANT_CLOCK_START` (ISO with offset) starts the clock at that moment, as
+    for the assistant, so a replayed or demonstrated day has one date everywhere."""
+    global _offset
+    if _offset is None:
+        start = os.environ.get("ASSISTANT_CLOCK_START", "").strip()
+        _offset = (datetime.fromisoformat(start) - datetime.now(timezone.utc)) if start else timedelta(0)
+    return _offset
+
+
 def utc_now() -> datetime:
     """Now as naive UTC, the form stored in the database."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return (datetime.now(timezone.utc) + _clock_offset()).replace(tzinfo=None)
 
 
 def local_today(now_utc: datetime) -> date:

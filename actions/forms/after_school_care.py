@@ -7,15 +7,22 @@ from typing import Any, List
 from rasa_sdk import Tracker
 
 from actions.forms import values
-from actions.forms.base import ServiceForm, latest_intent, latest_text
+from actions.forms.base import ServiceForm, latest_intent, latest_text, names_in
 from actions.forms.service_values import check_grade, find_grade
 from actions.forms.spec import SPECS
+from nlu.rules.person_name import CHILD_RELATIONS
 from actions.forms.submit import SubmitService
 
 
-def _names_in(tracker: Tracker) -> List[str]:
-    return [e["value"] for e in tracker.latest_message.get("entities") or []
-            if e.get("entity") == "person_name"]
+def _pick(names: List[dict], roles: tuple[str, ...], child: bool | None = None) -> str | None:
+    for role in roles:
+        for name in names:
+            if name.get("name_role") != role:
+                continue
+            if child is not None and (name.get("relation") in CHILD_RELATIONS) != child:
+                continue
+            return name["value"]
+    return None
 
 
 # 孩子王小明三年级 / 我女儿李朵朵上二年级: a name right after the word for the child.
@@ -34,30 +41,51 @@ class ValidateAfterSchoolCareForm(ServiceForm):
     def slots(self, tracker: Tracker) -> List[str]:
         return ["child_name", "grade", "guardian_name", "phone"]
 
+    async def extract_person_name(self, dispatcher, tracker: Tracker, domain) -> dict:
+        return {}  # this form has a child and a guardian instead
+
     async def extract_child_name(self, dispatcher, tracker: Tracker, domain) -> dict:
-        # A name in the message that asks for the service is the child's (我儿子王小明…).
-        if tracker.get_slot("child_name") or latest_intent(tracker) != self.service:
+        """孩子叫陈浩然 / 我孙子陈浩然: a name said with the word for a child is the child's;
+        in the opening message or in answer to the question, a name said for someone else
+        (他叫…, 姓名是…) is too. The speaker's own name never is."""
+        names = names_in(tracker)
+        current = tracker.get_slot("child_name")
+        requested = tracker.get_slot("requested_slot")
+        value = _pick(names, ("served",), child=True)
+        if value is None and (requested in ("child_name", "confirm") and not current
+                              or latest_intent(tracker) == self.service and not current):
+            value = _pick(names, ("served", "named"), child=False) or (
+                child_name_in(latest_text(tracker)) if not names else None)
+        if value is None or value == current:
             return {}
-        names = _names_in(tracker) or [child_name_in(latest_text(tracker))]
-        return {"child_name": names[0]} if names[0] else {}
+        return {"child_name": value}
 
     async def extract_guardian_name(self, dispatcher, tracker: Tracker, domain) -> dict:
-        # The resident's own name, known from earlier, is the guardian's.
+        """我是他妈妈刘敏 / 我叫刘敏: the speaker is the guardian; a name known from an
+        earlier request in the conversation is theirs too."""
+        names = names_in(tracker)
+        current = tracker.get_slot("guardian_name")
+        value = _pick(names, ("helper", "self"))
+        if value is None and tracker.get_slot("requested_slot") == "guardian_name":
+            value = _pick(names, ("named", "served"), child=False)
         known = tracker.get_slot("person_name")
-        if (not tracker.get_slot("guardian_name") and known and known not in _names_in(tracker)
-                and known != tracker.get_slot("child_name")):
-            return {"guardian_name": known}
-        return {}
+        if value is None and not current and known and known != tracker.get_slot("child_name") \
+                and known not in [n["value"] for n in names]:
+            value = known
+        if value is None or value == current or value == tracker.get_slot("child_name"):
+            return {}
+        return {"guardian_name": value}
 
     async def extract_grade(self, dispatcher, tracker: Tracker, domain) -> dict:
         grade = find_grade(latest_text(tracker))
         return {"grade": grade} if grade and not tracker.get_slot("grade") else {}
 
     def validate_child_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        return self._result("child_name", values.check_person_name(str(value)), dispatcher, tracker)
+        check = values.check_person_name(str(value), prefer=("served", "named", "self"))
+        return self._result("child_name", check, dispatcher, tracker)
 
     def validate_guardian_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        check = values.check_person_name(str(value))
+        check = values.check_person_name(str(value), prefer=("helper", "self", "named", "served"))
         if check.ok and check.value == tracker.get_slot("child_name"):
             check = values.Check(reason="这是孩子的名字。请说家长（监护人）的姓名。")
         return self._result("guardian_name", check, dispatcher, tracker)

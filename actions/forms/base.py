@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import values
 from actions.services.registry import services
+from nlu.rules import clock
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ ADDRESS_PARTS = ("building", "unit", "room")
 
 
 def now_local() -> datetime:
-    return datetime.now(ZoneInfo(services().settings.timezone))
+    return clock.now(ZoneInfo(services().settings.timezone))
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -64,6 +65,12 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()
+
+
+def names_in(tracker: Tracker) -> List[Dict[str, Any]]:
+    """person_name entities of the latest message, each with its `name_role`."""
+    return [e for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == "person_name"]
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -147,6 +154,24 @@ class ServiceForm(FormValidationAction):
         if slot == "address":
             events += [SlotSet(part, profile.get(part)) for part in ADDRESS_PARTS]
         return events
+
+    async def extract_person_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Dict[str, Any]:
+        """The name of the person the service is for, from whichever frame said it.
+
+        A relative's own name (我是他闺女林小红) never fills it, and a name already
+        given is only replaced by another name said for the same person (老人叫…,
+        姓名是…) or at the read-back, where any new name is a correction.
+        """
+        names = names_in(tracker)
+        current = tracker.get_slot("person_name")
+        requested = tracker.get_slot("requested_slot")
+        roles = ("served", "named", "self") if not current or requested in ("person_name", "confirm") \
+            else ("served", "named")
+        picked = next((n for role in roles for n in names if n.get("name_role") == role), None)
+        if picked is None or picked["value"] == current:
+            return {}
+        return {"person_name": picked["value"]}
 
     async def extract_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[str, Any]:

@@ -12,10 +12,12 @@ from datetime import datetime
 from datetime import time as dtime
 from typing import Any
 
+from nlu.rules import clock
 from nlu.rules.address import find_address
 from nlu.rules.gazetteer import lookup
 from nlu.rules.id_number import find_id_numbers, id_problem, normalise_id
 from nlu.rules.office_hours import OfficeHours
+from nlu.rules.person_name import bare_name, best_name, find_person_names
 from nlu.rules.phone import find_phones, phone_problem
 from nlu.rules.timeexpr import TZ, find_times, resolve_time
 from nlu.rules.vocab import GAZETTEERS
@@ -69,16 +71,18 @@ def dont_know_reason(slot: str, text: str) -> str | None:
     return f"没关系。{_WHERE_TO_FIND.get(slot, '')}实在想不起来，可以说“转人工”，请工作人员帮您。"
 
 
-_NAME_PREFIX = re.compile(r"^(我叫|我是|叫|名字是|名字叫|姓名是|姓名|他叫|她叫|老人叫|认证人是|是)")
-_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,10}$")
-
-
-def check_person_name(text: str) -> Check:
-    name = _NAME_PREFIX.sub("", re.sub(r"[\s，。,.！!？?、]", "", text))
-    name = re.sub(r"(吧|啊|呀|呢|的)$", "", name)
-    if _NAME.match(name):
-        return Check(name)
-    return Check(reason="没听清姓名。请只说名字，例如“张秀英”。")
+def check_person_name(text: str, prefer: tuple[str, ...] = ("served", "named", "self")) -> Check:
+    """A name said alone (张秀英) or in a frame (我老伴叫周玉芬, 帮我爸何建军申请)."""
+    names = find_person_names(text)
+    picked = best_name(names, prefer)
+    if picked:
+        return Check(picked.value)
+    alone = bare_name(text)
+    if alone and not names:
+        return Check(alone)
+    if names:  # only the speaker's own name, as a relative: 我是他闺女林小红
+        return Check(reason=f"好的，您是{names[0].value}。请再说一下办理人本人的姓名，例如“张秀英”。")
+    return Check(reason="没听清姓名。请说一下全名，例如“张秀英”，或者“我母亲叫张秀英”。")
 
 
 # A free-form address must at least name a kind of place.
@@ -91,7 +95,7 @@ def check_address(text: str) -> Check:
         parts = {"building": match.building, "unit": match.unit, "room": match.room}
         return Check(match.text, extra=parts)
     cleaned = text.strip()
-    if len(cleaned) >= 4 and _PLACE_WORDS.search(cleaned) and not find_times(cleaned, datetime.now(TZ)):
+    if len(cleaned) >= 4 and _PLACE_WORDS.search(cleaned) and not find_times(cleaned, clock.now(TZ)):
         return Check(cleaned, extra={"building": None, "unit": None, "room": None})
     return Check(reason="地址不够具体。请说到楼号、单元和门牌，例如“3号楼2单元502”。")
 

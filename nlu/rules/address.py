@@ -1,12 +1,17 @@
-"""Find a residential address the way residents say it.
+"""Find a residential address the way residents say it, in the forms used across
+Chinese cities.
 
-阳光小区三号楼二单元五零二 → building "3", unit "2", room "502", with the
-text kept exactly as said for the case. Also common areas (3号楼楼道,
-2单元电梯, 小区东门), since many repairs are outside the flat.
+阳光小区三号楼二单元五零二 → building "3", unit "2", room "502", with the text kept as
+said. The address is read as a chain of parts, each optional: district or street
+(朝阳区, 光明街道), road with its number and lane (长乐路120弄, 建设路88号院), estate name
+(和平新村, 金色家园, 阳光苑, 幸福里), phase and zone (二期, B区), building (7号楼, 3栋, 5幢,
+A座, 7号), unit (2单元, 东单元, 2门), floor (3楼, 四层), room (502, 301室, 东户) and a common
+area (楼道, 东门, 停车场), since many repairs are outside the flat. An estate said alone
+(我住和平新村) is an address too.
 
-Numbers may be ASCII, full-width, Chinese numerals (十二) or read digit by
-digit (五零二). A number never runs into neighbouring digits, so a phone or
-ID number in the same message cannot turn into a room.
+Numbers may be ASCII, full-width, Chinese numerals (十二) or read digit by digit (五零二).
+A number never runs into neighbouring digits, so a phone or ID number in the same
+message cannot turn into a room.
 """
 from __future__ import annotations
 
@@ -26,25 +31,75 @@ class AddressMatch:
     room: str | None
 
 
+
 _CN = "零〇一二两三四五六七八九十百千幺洞"
 _NUM = rf"(?<![\d{_CN}])(?:\d{{1,4}}|[{_CN}]{{1,6}})(?![\d{_CN}])"
-_AREA = (r"楼道|楼梯间?|电梯间?|单元门|楼门|门口|楼下|楼顶|顶楼|天台|地下室|车库|大厅"
-         r"|[东南西北正后侧大]门口?|停车场|车棚|广场|健身区|垃圾站")
-_CORE = re.compile(rf"""
-    (?:(?P<b>{_NUM}|[A-Za-z])\s*(?P<bs>号楼|号栋|栋楼?|幢楼?|座|号(?!院)))?\s*
-    (?:(?P<u>{_NUM})\s*(?P<us>单元|门(?!口)))?\s*
-    (?:{_NUM}\s*[楼层](?![道梯下顶门]))?\s*
-    (?:(?P<r>{_NUM})\s*(?P<rs>室|号房|号|房)?)?\s*
-    (?:的?(?P<area>{_AREA}))?
-""", re.VERBOSE)
-_COMMUNITY_SUFFIX = r"小区|花园|花苑|家园|新村|公寓|大厦|社区|大院|苑|里|院|庄|村|城|府|湾"
-_COMMUNITY_END = re.compile(rf"(?:{_COMMUNITY_SUFFIX})$")
-_ROAD_END = re.compile(rf"(?:路|街|大道|巷|胡同|弄)\s*{_NUM}\s*号院?$")
-_COMMON_AREA = re.compile(rf"(?P<c>{_COMMUNITY_SUFFIX})的?(?P<area>{_AREA})")
-# Where a community name stops when reading backwards: punctuation, pronouns
-# and the verbs that come before an address (我住在, 到, 去).
-_NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是去到来的了给把从往于 \t\n")
-_LEAD_FILLER = re.compile(r"^(?:家住|家里|家|住)*")
+_LETTER = r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
+_AREA = (r"楼道|楼梯间?|电梯间?|电梯|单元门|楼门|门口|楼下|楼顶|顶楼|天台|地下室|地下车库|车库|大厅"
+         r"|[东南西北正后侧大]门口?|停车场|车棚|广场|健身区|垃圾站|花园|绿化带|走廊")
+_SEP = r"[\s的,，]{0,2}"
+
+# Named parts: a name (read backwards from the suffix) and the suffix.
+_DISTRICT_SUFFIX = r"街道|镇|乡|新区|(?<![小社园校片厂])区(?!域)"
+_ROAD_SUFFIX = r"大道|大街|路|街|胡同|巷|道(?!路)"
+_ESTATE_SUFFIX = (r"小区|花园|花苑|家园|新村|新苑|公寓|大厦|社区|大院|名苑|嘉园|雅苑|公馆|华庭|山庄|"
+                  r"佳苑|广场|苑|里|庄|村|城|府|湾|庭|园|坊|宿舍")
+# Where a name stops when reading backwards: punctuation, pronouns, the verbs
+# that come before an address (我住在, 到, 去), and digits of an earlier part.
+_NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是去到来的了给把从往于 \t\n0123456789")
+_LEAD_FILLER = re.compile(r"^(?:家住|家里|家|住|地址|位置|位于|就在|在)+")
+_NOT_PLACE_NAMES = re.compile(r"^(?:小|这|那|哪|附近|旁边|对面|我们|咱们|俺们|隔壁|本|该|各|每|一个|整个)$")
+
+_NUMBERED = {
+    "road_no": rf"(?P<v>{_NUM})\s*号院?(?![楼栋房])",
+    "lane": rf"(?P<v>{_NUM})\s*(?:支弄|弄|巷)",
+    "phase": rf"(?P<v>{_NUM}|{_LETTER})\s*期",
+    "zone": rf"(?P<v>{_NUM}|{_LETTER}|[东南西北中])\s*区(?!域)",
+    "building": rf"(?P<v>{_NUM}|{_LETTER})\s*(?P<s>号楼|号栋|栋楼?|幢楼?|座楼?|号(?![院房]))",
+    "unit": rf"(?:(?P<v>{_NUM})\s*(?P<s>单元|门(?!口|禁|铃|锁|窗|卫|岗))|(?P<side>[东南西北中])单元)",
+    "floor": rf"(?P<v>{_NUM})\s*(?:楼|层)(?![道梯下顶门房])",
+    "room": rf"(?:(?P<v>{_NUM}|[A-Za-z]?\d{{3,4}})\s*(?P<s>室|号房|号|房|户)?|(?P<side>[东西中南北][边面]?户))",
+    "area": rf"(?:{_AREA})",
+}
+_NUMBERED_RE = {kind: re.compile(pattern) for kind, pattern in _NUMBERED.items()}
+# What may follow what, once a chain has started.
+_NEXT = {
+    None: ("building", "unit", "room", "area"),
+    # (the order is the order of preference where two readings fit)
+    "district": ("district", "road", "estate", "building", "zone"),
+    "road": ("road_no", "lane", "estate", "building", "room"),
+    "road_no": ("estate", "building", "unit", "floor", "room", "area"),
+    "lane": ("building", "lane", "floor", "room"),
+    "estate": ("estate", "phase", "zone", "building", "unit", "area"),
+    "phase": ("zone", "building", "estate"),
+    "zone": ("building", "estate"),
+    "building": ("unit", "floor", "room", "area"),
+    "unit": ("floor", "room", "area"),
+    "floor": ("room",),
+    "room": (),
+    "area": (),
+}
+_NAMED_RE = {
+    "district": re.compile(rf"(?:{_DISTRICT_SUFFIX})"),
+    "road": re.compile(rf"(?:{_ROAD_SUFFIX})"),
+    "estate": re.compile(rf"(?:{_ESTATE_SUFFIX})"),
+}
+_NOT_ESTATES = {"家", "这", "那", "哪", "心", "城", "村", "公", "医院", "学校", "单位", "老家", "乡下",
+                "农村", "城里", "镇上", "乡里", "县城", "市里", "省里", "幼儿", "动物", "公", "花", "菜",
+                "果", "校", "厂", "工地", "商场", "超市", "饭店", "宾馆", "乐"}
+_INDOOR = ("厨房", "卫生间", "厕所", "客厅", "卧室", "房间", "屋", "楼", "家", "阳台", "院子", "门", "窗",
+           "柜", "池", "箱", "管", "灯", "梯")
+_WEAK_SUFFIX = set("苑里庄村城府湾庭园坊")
+_STRONG = {"district", "road", "estate", "unit", "lane", "phase"}
+
+
+@dataclass
+class _Part:
+    kind: str
+    start: int
+    end: int
+    value: str | None = None
+    suffix: str | None = None
 
 
 def _to_digits(raw: str | None) -> str | None:
@@ -70,76 +125,154 @@ def normalise_address_parts(building: str | None = None, unit: str | None = None
             for key, value in parts.items()}
 
 
-def _community_start(text: str, end: int) -> int | None:
-    """Start of a community or road name ending at ``end``, or None if none."""
-    before = text[:end].rstrip()
-    before = before[:-1] if before.endswith("的") else before
-    road = _ROAD_END.search(before)
-    suffix = road or _COMMUNITY_END.search(before)
-    if suffix is None:
-        return None
-    anchor = start = suffix.start()
-    while start > 0 and anchor - start < 8 and before[start - 1] not in _NAME_STOP:
-        start -= 1
-    start += len(_LEAD_FILLER.match(before[start:anchor]).group(0))
-    return start if start < anchor else None
+def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
+    """A district, road or estate name starting at ``pos``: name characters, then the suffix."""
+    best = None
+    for kind in ("district", "road", "estate"):
+        if kind not in kinds:
+            continue
+        for m in _NAMED_RE[kind].finditer(text, pos, min(len(text), pos + 12)):
+            name = text[pos:m.start()]
+            if not (1 <= len(name) <= 8) or any(ch in _NAME_STOP for ch in name):
+                continue
+            if _NOT_PLACE_NAMES.match(name) or re.search(_NUM + r"$", name) or name in _NOT_ESTATES \
+                    or any(name.endswith(w) for w in _INDOOR):
+                continue
+            part = _Part(kind, pos, m.end(), suffix=m.group(0))
+            if best is None or part.end > best.end:
+                best = part
+    return best
 
 
-def _room_ok(raw: str | None, suffix: str | None) -> bool:
-    digits = _to_digits(raw)
+def _own_community_at(text: str, pos: int) -> _Part | None:
+    """小区东门, 社区停车场: the resident's own community, named by the word alone."""
+    m = re.compile(rf"(?:小区|社区)的?(?={_AREA})").match(text, pos)
+    return _Part("estate", pos, m.end(), suffix="小区") if m else None
+
+
+def _numbered_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
+    for kind in kinds:
+        if kind not in _NUMBERED_RE:
+            continue
+        m = _NUMBERED_RE[kind].match(text, pos)
+        if m and m.end() > pos:
+            groups = m.groupdict()
+            value = groups.get("v") or groups.get("side")
+            return _Part(kind, pos, m.end(), value, groups.get("s"))
+    return None
+
+
+def _chain(text: str, start: int, first: _Part) -> list[_Part]:
+    parts = [first]
+    pos = first.end
+    while True:
+        sep = re.match(_SEP, text[pos:]).end()
+        kinds = _NEXT[parts[-1].kind]
+        part = _named_at(text, pos + sep, kinds) or _numbered_at(text, pos + sep, kinds)
+        if part is None and sep:
+            part = _named_at(text, pos, kinds) or _numbered_at(text, pos, kinds)
+        if part is None:
+            return parts
+        parts.append(part)
+        pos = part.end
+
+
+def _room_ok(part: _Part, parts: list[_Part]) -> bool:
+    if part.value is None:
+        return False
+    if part.value[:1] in "东西中南北":
+        return True
+    digits = _to_digits(part.value)
     if not digits or not digits.isdigit():
         return False
-    # A bare number is a room only when it looks like one (502, 1202).
-    return suffix in ("室", "房") or 3 <= len(digits) <= 4
+    structured = any(p.kind in ("building", "unit", "floor", "lane", "road") for p in parts)
+    # A bare number is a room only after a building or unit and when it looks like one (502, 1202).
+    return part.suffix in ("室", "房", "户") or (structured and 2 <= len(digits) <= 4)
 
 
-def _from_core(text: str, match: re.Match) -> AddressMatch | None:
-    b, u, r, area = match.group("b", "u", "r", "area")
-    said_room = match.group("rs") in ("室", "房")
-    room = _to_digits(r) if r and _room_ok(r, match.group("rs")) and (b or u or said_room) else None
-    prefix = _community_start(text, match.start())
-    if b and match.group("bs") == "号" and not (u or room or area or prefix is not None):
-        return None  # 3号 alone is a date
-    if u and not b and match.group("us") == "门" and not room:
-        return None  # 2门 alone could be anything
-    if not (b or u or room):
+def _accept(text: str, parts: list[_Part]) -> AddressMatch | None:
+    kinds = [p.kind for p in parts]
+    if kinds == ["estate"] and not _estate_alone_ok(text, parts[0]):
         return None
-    ends = [match.end(g) for g in ("b", "bs", "u", "us") if match.group(g)]
-    if room:
-        ends.append(match.end("rs") if match.group("rs") else match.end("r"))
-    if area and (room or not r):  # an area after a number we dropped is not ours
-        ends.append(match.end("area"))
-    leading_space = len(match.group(0)) - len(match.group(0).lstrip())
-    start = match.start() + leading_space if prefix is None else prefix
-    end = max(ends)
-    return AddressMatch(start, end, text[start:end], _to_digits(b), _to_digits(u), room)
+    if parts[0].suffix == "小区" and parts[0].end - parts[0].start <= 3 and len(parts) == 1:
+        return None
+    while parts and (parts[-1].kind == "room" and not _room_ok(parts[-1], parts)):
+        parts = parts[:-1]
+        kinds = kinds[:-1]
+    if not parts:
+        return None
+    strong = any(k in _STRONG for k in kinds) or any(
+        p.kind == "building" and p.suffix not in ("号",) for p in parts) or any(
+        p.kind == "room" and p.suffix in ("室",) for p in parts)
+    numbered = [k for k in kinds if k not in ("district", "road", "estate", "area")]
+    if not strong and len(numbered) < 2:
+        return None
+    if kinds == ["district"] or kinds == ["road"] or kinds == ["floor"]:
+        return None
+    if kinds[-1] == "district":
+        return None
+    building = next((p for p in parts if p.kind == "building"), None)
+    unit = next((p for p in parts if p.kind == "unit"), None)
+    room = next((p for p in parts if p.kind == "room"), None)
+    start, end = parts[0].start, parts[-1].end
+    return AddressMatch(start, end, text[start:end],
+                        _part_value(building), _part_value(unit), _room_value(room))
 
 
-def _find_core(text: str) -> AddressMatch | None:
-    ascii_text = fullwidth_to_ascii(text)  # same length, so spans stay valid
-    pos = 0
-    while pos < len(text):
-        match = _CORE.search(ascii_text, pos)
-        if match is None:
-            return None
-        found = _from_core(ascii_text, match) if match.end() > match.start() else None
-        if found:
-            return AddressMatch(found.start, found.end, text[found.start:found.end],
-                                found.building, found.unit, found.room)
-        pos = match.start() + 1  # an invalid match may hide a valid one inside it
-    return None
+def _estate_alone_ok(text: str, part: _Part) -> bool:
+    """和平新村 said alone is an address; 幸福里 only where an address is expected (after 住/在,
+    or as the whole answer), since 里/园/城 end many other words."""
+    if part.suffix and part.suffix not in _WEAK_SUFFIX:
+        return True
+    if part.end - part.start < 3:
+        return False
+    before = text[:part.start]
+    whole = not re.sub(r"[\s，,。.!！]", "", text[:part.start] + text[part.end:])
+    return whole or bool(re.search(r"(?:住|住在|家在|地址是?|在)[:：\s]*$", before))
 
 
-def _find_common_area(text: str) -> AddressMatch | None:
-    for match in _COMMON_AREA.finditer(text):
-        start = _community_start(text, match.end("c"))
-        if start is None and match.group("c") in ("小区", "社区"):
-            start = match.start("c")  # 小区东门: the resident's own community
-        if start is not None:
-            return AddressMatch(start, match.end(), text[start:match.end()], None, None, None)
-    return None
+def _part_value(part: _Part | None) -> str | None:
+    if part is None or part.value is None:
+        return None
+    if part.value in ("东", "西", "南", "北", "中"):
+        return part.value
+    return _to_digits(part.value)
+
+
+def _room_value(part: _Part | None) -> str | None:
+    if part is None or part.value is None:
+        return None
+    if part.value[:1] in "东西中南北":
+        return part.value
+    return _to_digits(part.value)
+
+
+def _starts(text: str):
+    """Positions where an address may begin: after a stop character, a lead-in, or anywhere
+    a numbered part begins."""
+    for pos in range(len(text)):
+        prev = text[pos - 1] if pos else "，"
+        yield pos, prev in _NAME_STOP or bool(_LEAD_FILLER.search(text[max(0, pos - 3):pos]))
 
 
 def find_address(text: str) -> AddressMatch | None:
     """The first residential address in ``text``, or None."""
-    return _find_core(text) or _find_common_area(text)
+    ascii_text = fullwidth_to_ascii(text)  # same length, so spans stay valid
+    for pos, boundary in _starts(ascii_text):
+        if ascii_text[pos] in " \t\n，,。":
+            continue
+        first = (_named_at(ascii_text, pos, ("district", "road", "estate")) if boundary else None) \
+            or _own_community_at(ascii_text, pos)
+        if first is None and _LEAD_FILLER.match(ascii_text[pos:]):
+            continue
+        if first is None:
+            first = _numbered_at(ascii_text, pos, _NEXT[None])
+            if first is not None and pos and ascii_text[pos - 1].isalnum() and ascii_text[pos - 1].isascii():
+                first = None
+        if first is None:
+            continue
+        found = _accept(ascii_text, _chain(ascii_text, pos, first))
+        if found:
+            return AddressMatch(found.start, found.end, text[found.start:found.end],
+                                found.building, found.unit, found.room)
+    return None

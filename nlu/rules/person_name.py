@@ -1,21 +1,75 @@
-"""Names introduced with a cue (我叫张秀英, 老人叫李桂兰, 姓名王建国).
+"""Person names in what residents say, with who the person is to the speaker.
 
-Chinese names have no capital letters or spaces to find them by; a cue
-word before them is the reliable signal in what residents say. Bare names
-given in answer to 请问叫什么名字 are taken by the form's validator.
+Chinese names have no capitals or spaces to find them by. What marks them is the
+frame around them: a cue (我叫, 名字是), a kinship or role word (我老伴叫周玉芬, 帮我爸
+何建军申请, 是我外婆，名字叫钱桂香, 钱桂香是我外婆), and a surname at the start. Every
+name found carries a role:
+
+- ``served``: the person the service is for, introduced through a relation
+  (我妈, 老伴, 孙子, 老人, 申请人) or as 他/她;
+- ``helper``: the speaker, introduced as a relative of that person (我是他闺女林小红);
+- ``self``: the speaker (我叫张秀英, 我是王建国);
+- ``named``: a bare 姓名是/名字叫 with no relation around it.
+
+A relation word alone (他女儿, 我妈) is never a name.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-_CUE = r"(?:我叫|我是|名字叫|名字是|姓名是|姓名叫|姓名[:：]?|他叫|她叫|老人叫|我妈叫|我爸叫|母亲叫|父亲叫|孩子叫|认证人是|申请人是)"
-# Two to four Han characters (or a compound name with ·), stopping before
-# common words that follow a name in one breath.
-_NAME = r"([\u4e00-\u9fff]{1,2}(?:·[\u4e00-\u9fff]{1,6}|[\u4e00-\u9fff]{1,2}))"
-_STOP = r"(?=$|[\s，,。.！!？?、；;]|身份证|电话|手机|今年|住在|家住|想|要|来|在|的|帮|我|你|请|办|号码|是|，)"
-_PATTERN = re.compile(_CUE + r"\s*" + _NAME + _STOP)
-_NOT_NAMES = {"社区", "居民", "老人", "本人", "自己", "一个", "工作", "退休", "残疾", "这个", "那个"}
+# Single-character surnames in common use (百家姓 and the most frequent modern ones)
+# and the compound ones; a name must start with one of them.
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+    "郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦"
+    "俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房"
+    "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应"
+    "臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁"
+    "胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰"
+    "支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜"
+    "印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧"
+    "闭由"
+)
+COMPOUND_SURNAMES = {
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+    "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "申屠", "百里", "呼延", "万俟", "闻人",
+    "澹台", "公冶", "濮阳", "太史", "钟离", "宗政", "拓跋", "东郭", "司空", "左丘", "第五", "赫连",
+}
+
+# Who the person is to the speaker. Longer words first so 外孙女 wins over 外孙.
+RELATIONS = sorted("""
+老伴 老伴儿 爱人 老公 老婆 丈夫 妻子 媳妇 对象 先生 太太
+爸 妈 爸爸 妈妈 父亲 母亲 老爸 老妈 老爹 老娘 爹 娘 俺爹 俺娘 老父亲 老母亲
+老爷子 老太太 老太 老头 老头子 老人家 老人 家里老人 老母亲
+外婆 外公 奶奶 爷爷 姥姥 姥爷 婆婆 公公 岳父 岳母 丈人 丈母娘 太奶奶 太爷爷
+孩子 儿子 女儿 闺女 孙子 孙女 外孙 外孙女 小孩 小孩子 娃 娃娃 宝宝 小朋友 学生 大儿子 小儿子 大女儿 小女儿
+哥哥 姐姐 弟弟 妹妹 大哥 大姐 二哥 二姐 哥 姐 弟 妹
+叔叔 阿姨 舅舅 舅妈 姑姑 姑妈 姨妈 小姨 婶婶 伯伯 大爷 大妈 大伯 叔
+邻居 朋友 同事 家属 亲戚 老邻居
+申请人 认证人 当事人 服务对象 被认证人 预约人 报名人 参加人
+""".split(), key=len, reverse=True)
+CHILD_RELATIONS = frozenset(
+    "孩子 儿子 女儿 闺女 孙子 孙女 外孙 外孙女 小孩 小孩子 娃 娃娃 宝宝 小朋友 学生 大儿子 小儿子 大女儿 小女儿".split())
+_REL = "(?:" + "|".join(RELATIONS) + ")"
+_POSSESSOR = r"(?:我们?家?|俺家?|咱家?|他|她|他们|老人|孩子)?的?"
+_CALLED = r"(?:的?(?:名字|姓名|大名|全名)\s*(?:叫做?|是|为|[:：])?|叫做?|名叫|是)"
+_NAME_CHARS = r"[\u4e00-\u9fff·]"
+
+# Words that end a name when they follow it in one breath.
+_STOP_WORDS = (
+    "今年 身份证 电话 手机 号码 住在 住 家住 在 想 要 来 的 帮 我 你 他 她 请 办 是 申请 预约 报名 认证 "
+    "做 去 今 明 后 上 下 这 那 和 跟 与 及 还 也 都 就 已 已经 现在 八 九 七 六 五 四 三 二 一 十 两 岁 "
+    "老 年 腿 身体 行动 不 没 有 给 让 被 把 对 吧 啊 呀 呢 吗 嘛 哦 噢 了 着 过 说 讲 签 约 "
+    "呗 啦 哈 嗯 同志 先生 女士 阿姨 大爷 老师 师傅 本人 自己"
+).split()
+_STOP = tuple(sorted(set(_STOP_WORDS), key=len, reverse=True))
+NOT_NAMES = frozenset(
+    "社区 居民 老人 本人 自己 一个 工作 退休 残疾 这个 那个 家属 家人 邻居 户主 他们 我们 大家 "
+    "外地 本地 业主 租户 房东 租客 网格 物业 医生 律师 老师 社工 孩子 小孩 学生".split())
+_NEVER_FIRST = set("我你他她您的了是在和跟与也都就还把被给让对不没有这那啥")
+_ROLE_RANK = {"served": 0, "named": 1, "self": 2, "helper": 3}
 
 
 @dataclass(frozen=True)
@@ -23,13 +77,134 @@ class NameMatch:
     start: int
     end: int
     value: str
+    role: str = "named"          # served | helper | self | named
+    relation: str | None = None  # the kinship or role word that introduced it
+
+    @property
+    def is_child(self) -> bool:
+        return self.relation in CHILD_RELATIONS
+
+
+def _surname_len(text: str) -> int:
+    if text[:2] in COMPOUND_SURNAMES:
+        return 2
+    return 1 if text[:1] in SURNAMES else 0
+
+
+def read_name(text: str, start: int, need_surname: bool = True) -> tuple[int, int] | None:
+    """The span of a name starting at ``start`` (surname + one or two characters)."""
+    rest = text[start:]
+    if rest[:1] in _NEVER_FIRST or any(rest.startswith(w) for w in _STOP if len(w) >= 2):
+        return None
+    surname = _surname_len(rest)
+    if not surname:
+        if need_surname:
+            return None
+        surname = 1
+    end = start + surname
+    given = 0
+    while given < 2 and end < len(text) and re.match(_NAME_CHARS, text[end]):
+        if given >= 1 and text[end:].startswith(_STOP):
+            break
+        if given == 0 and text[end:].startswith(_STOP) and not _keeps_stop_char(text, end):
+            break
+        end += 1
+        given += 1
+    if given == 0:
+        return None
+    value = text[start:end]
+    if value in NOT_NAMES or value[:2] in NOT_NAMES or any(value.startswith(r) for r in RELATIONS):
+        return None
+    return start, end
+
+
+def _keeps_stop_char(text: str, pos: int) -> bool:
+    """A first given-name character that also starts a stop word (王建国 vs 王在, 张明 vs 张明天)
+    belongs to the name when another name character follows and no stop word does."""
+    nxt = text[pos + 1:pos + 2]
+    if not nxt or not re.match(_NAME_CHARS, nxt):
+        return text[pos] not in "的了吗呢吧啊呀和跟与是在我你他她"
+    return not text[pos + 1:].startswith(_STOP) and text[pos] not in "的了吗呢吧啊呀和跟与是我你他她"
+
+
+_PATTERNS: list[tuple[str, re.Pattern]] = [
+    # 我是他闺女林小红 / 我是老人的女儿，叫林小红 / 我是孩子妈妈刘敏
+    ("helper", re.compile(rf"我(?:就)?是{_POSSESSOR}(?P<rel>{_REL})(?:[，,\s]*(?:我)?{_CALLED})?[，,\s]*(?P<n>)")),
+    # 我老伴叫周玉芬 / 孙子叫陈浩然 / 我妈的名字是王秀英 / 老人叫李桂兰
+    ("served", re.compile(rf"(?<!我是)(?<!是){_POSSESSOR}(?P<rel>{_REL}){_CALLED}[\s，,:：]*(?P<n>)")),
+    # 是我外婆，名字叫钱桂香 / 我外婆，她叫钱桂香 / 给我妈办，她名字是王秀英
+    ("served", re.compile(rf"(?<!我)(?:是|给|帮|替|为)?{_POSSESSOR}(?P<rel>{_REL})[^。？?！!]{{0,8}}?[，,\s]"
+                          rf"(?:她|他|老人|名字|姓名)的?(?:名字|姓名)?{_CALLED}[\s:：]*(?P<n>)")),
+    # 帮我爸何建军申请 / 给我外婆钱桂香办 / 我妈王秀英今年85
+    ("served", re.compile(rf"(?:帮|给|替|为|带|陪|我|俺|咱)(?:我|俺|咱)?们?家?的?(?P<rel>{_REL})[\s，,]?(?P<n>)")),
+    # 他叫 / 她叫 / 老人姓名是
+    ("served", re.compile(r"(?<![我你])(?:他|她)(?:的)?(?:名字|姓名)?(?:叫做?|是)[\s:：]*(?P<n>)")),
+    # 我叫张秀英 / 我是王建国 / 本人张秀英 / 我的名字是
+    ("self", re.compile(r"(?:(?:我|俺)姓\S[，,\s]?(?:叫|名叫|全名叫?)|我叫|我是|我名字叫|我的名字(?:叫|是)|我姓名是|本人(?:叫|是)?|俺叫|俺是)[\s:：]*(?P<n>)")),
+    # 姓名是 / 名字叫 / 姓名：
+    ("named", re.compile(r"(?<![他她我])(?:姓名|名字|全名|大名)\s*(?:叫做?|是|为|[:：])?[\s:：]*(?P<n>)")),
+]
+
+
+# 钱桂香是我外婆 / 周玉芬是俺老伴: the name comes first.
+_NAME_THEN_RELATION = re.compile(
+    rf"(?<![\u4e00-\u9fff])(?P<n>{_NAME_CHARS}{{2,4}}?)是(?:我|俺|咱)们?家?的?(?P<rel>{_REL})")
+_ROLE_WORDS = ("申请人", "认证人", "被认证人", "服务对象", "预约人", "报名人", "参加人", "当事人")
+
+
+def _candidates(text: str):
+    for role, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            yield role, m.start("n"), m.groupdict().get("rel"), role != "named"
+    for m in _NAME_THEN_RELATION.finditer(text):
+        yield "served", m.start("n"), m.group("rel"), True
 
 
 def find_person_names(text: str) -> list[NameMatch]:
-    found = []
-    for m in _PATTERN.finditer(text):
-        name = m.group(1)
-        if name[:2] in _NOT_NAMES or len(name) < 2:
+    """Every name in ``text`` with its role, in order of position, one per span."""
+    found: dict[int, NameMatch] = {}
+    for role, start, rel, need_surname in _candidates(text):
+        span = read_name(text, start, need_surname=need_surname)
+        if span is None:
             continue
-        found.append(NameMatch(m.start(1), m.end(1), name))
-    return found
+        match = NameMatch(span[0], span[1], text[span[0]:span[1]], role, rel)
+        held = found.get(span[0])
+        if held is None or (_ROLE_RANK[role] < _ROLE_RANK[held.role] and held.role != "helper"):
+            found[span[0]] = match
+    return _without_overlaps(sorted(found.values(), key=lambda n: n.start))
+
+
+def _without_overlaps(names: list[NameMatch]) -> list[NameMatch]:
+    kept: list[NameMatch] = []
+    for name in names:
+        if kept and name.start < kept[-1].end:
+            continue
+        kept.append(name)
+    return kept
+
+
+def best_name(names: list[NameMatch], prefer: tuple[str, ...] = ("served", "named", "self")) -> NameMatch | None:
+    """The name a form wants: by role preference, then the first said."""
+    for role in prefer:
+        for name in names:
+            if name.role == role:
+                return name
+    return None
+
+
+_FILLER = re.compile(r"^(?:嗯|呃|那个|就是|这个|喂|哦|噢|啊)+|(?:吧|啊|呀|呢|的|哈|嘛|哦)+$")
+_BARE = re.compile(rf"^{_NAME_CHARS}{{2,5}}$")
+
+
+def bare_name(text: str) -> str | None:
+    """A name given alone in answer to 请问叫什么名字 (张秀英, 叫欧阳娜娜吧)."""
+    text = re.sub(r"[\s，。,.！!？?、]", "", text)
+    text = re.sub(r"^(?:叫|是|姓名是|名字是|就叫)", "", _FILLER.sub("", text))
+    text = _FILLER.sub("", text)
+    if not _BARE.match(text) or text in NOT_NAMES or any(text.startswith(r) for r in RELATIONS):
+        return None
+    if any(word in text for word in ("不知道", "不记得", "忘了", "不清楚", "没有", "不用", "转人工")):
+        return None
+    if re.search(r"[他她我你您们的了吗呢]", text):
+        return None
+    return text
