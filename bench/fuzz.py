@@ -8,7 +8,9 @@ many more inputs, and a report instead of a stop at the first failure.
     python -m bench.fuzz --examples 5000      # inputs per target (NLU: per function)
 
 Prints, per target, the inputs tried, the failures and the distinct kinds of
-failure (described without the input itself).
+failure (described without the input itself). Here, unlike in the test suite, a
+call slower than its budget (BUDGET_S) counts as a failure: figures for the
+machine the run is on.
 """
 from __future__ import annotations
 
@@ -24,14 +26,30 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.strategies import SearchStrategy
 
 from tests.hardening.fuzzing import (
-    FUZZ_STAFF_TOKEN, FUZZ_TOKEN, NLU_FUNCTIONS, PATHOLOGICAL, SLOW_FUNCTIONS, api_calls, check_api_call,
+    FUZZ_STAFF_TOKEN, FUZZ_TOKEN, NLU_FUNCTIONS, PATHOLOGICAL, TIME_FUNCTIONS, api_calls, check_api_call,
     check_nlu, check_nlu_bounded, check_parse, check_webhook, content_types, resident_text, seed_case, start_backoffice, webhook_bodies,
 )
 from tests.hardening.fuzzing_wechat import check_wechat_xml, wechat_xml_inputs
 
-# Random text for the time functions stays short until nlu/rules/timeexpr.py bounds
-# JioNLP on long runs of time words (see tests/hardening/test_fuzz_nlu.py).
+# Random text for the time functions stays short: a long run of time words costs up to
+# nlu.rules.timeexpr.PARSE_BUDGET parses (see tests/hardening/test_fuzz_nlu.py).
 SHORT_FOR_TIME = 24
+# Seconds one call may take on a busy 2-core machine (typical calls take well under 10 ms).
+BUDGET_S = {"find_times": 3.0, "resolve_time": 3.0, "WeChat XML parse": 1.0}
+DEFAULT_BUDGET_S = 1.0
+
+
+def timed(name: str, check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`check`, failing also when it takes longer than `name`'s budget."""
+    budget = BUDGET_S.get(name, DEFAULT_BUDGET_S)
+
+    def run(value: Any) -> Any:
+        started = time.perf_counter()
+        outcome = check(value)
+        elapsed = time.perf_counter() - started
+        assert elapsed < budget, f"{name} took {elapsed:.2f} s on a {len(value)}-long input"
+        return outcome
+    return run
 
 
 def run_target(name: str, strategy: SearchStrategy, check: Callable[[Any], Any], examples: int) -> Dict[str, Any]:
@@ -58,14 +76,14 @@ def run_target(name: str, strategy: SearchStrategy, check: Callable[[Any], Any],
 
 def nlu_targets(examples: int) -> Iterator[dict]:
     for name in sorted(NLU_FUNCTIONS):
-        limit = SHORT_FOR_TIME if name in SLOW_FUNCTIONS else None
+        limit = SHORT_FOR_TIME if name in TIME_FUNCTIONS else None
         yield run_target(f"nlu {name}", resident_text(),
-                         lambda text, n=name, cut=limit: check_nlu(n, text[:cut] if cut else text),
+                         timed(name, lambda text, n=name, cut=limit: check_nlu(n, text[:cut] if cut else text)),
                          examples)
 
 
 def long_message_target() -> dict:
-    """Every NLU function on long repetitive messages, each call killed at its budget."""
+    """Every NLU function on long repetitive messages, each call in a child with a CPU limit."""
     failures: Counter[str] = collections.Counter()
     started, tried = time.perf_counter(), 0
     for name in sorted(NLU_FUNCTIONS):
@@ -81,7 +99,8 @@ def long_message_target() -> dict:
 
 def wechat_xml_target(examples: int) -> dict:
     """channels/wechat/parse.py on hostile bodies: a readable message or NotAMessage."""
-    return run_target("WeChat XML parse", wechat_xml_inputs, check_wechat_xml, examples)
+    return run_target("WeChat XML parse", wechat_xml_inputs,
+                      timed("WeChat XML parse", check_wechat_xml), examples)
 
 
 def api_target(examples: int) -> dict:
