@@ -1,8 +1,12 @@
 """A slow back office: a loopback HTTP proxy in front of the real one that can
-hold every request for a while before forwarding it."""
+hold every request for a while, or until the test lets them through, before
+forwarding it."""
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
+from typing import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -18,6 +22,19 @@ class SlowProxy(LocalServer):
         self.target = ""         # the real back office, set once it runs
         self.delay_s = 0.0
         self.requests = 0
+        self.held = 0            # requests that waited at the closed gate
+        self._gate = threading.Event()
+        self._gate.set()
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Every request waits at the proxy until the block ends: the back office is
+        slow for exactly as long as the test needs, however busy the machine."""
+        self._gate.clear()
+        try:
+            yield
+        finally:
+            self._gate.set()
 
     def handler(self) -> type[BaseHTTPRequestHandler]:
         return _handler_for(self)
@@ -35,6 +52,9 @@ def _handler_for(proxy: SlowProxy) -> type[BaseHTTPRequestHandler]:
         def _forward(self) -> None:
             proxy.requests += 1
             body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+            if not proxy._gate.is_set():
+                proxy.held += 1
+                proxy._gate.wait(120)
             if proxy.delay_s:
                 time.sleep(proxy.delay_s)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}

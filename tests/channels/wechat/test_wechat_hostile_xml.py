@@ -1,11 +1,10 @@
 """Hostile XML posted to the real webhook: a billion-laughs, XXE or DTD body gets a
-quick 400 in every mode (as the plaintext body, as the safe-mode envelope, and
-sealed inside a correctly encrypted and signed message) and nothing reaches the
-assistant. The requests are signed, so the 400 comes from the parser, not the
-signature check (403)."""
+400 from the DTD refusal in every mode (as the plaintext body, as the safe-mode
+envelope, and sealed inside a correctly encrypted and signed message) and nothing
+reaches the assistant. The requests are signed, so the 400 comes from the parser, not
+the signature check (403). That the refusal comes before any expansion is measured on
+the parser itself (tests/hardening/test_fuzz_wechat.py)."""
 from __future__ import annotations
-
-import time
 
 import httpx
 import pytest
@@ -18,7 +17,6 @@ from tests.stack import wait_for
 
 pytestmark = pytest.mark.slow
 HOSTILE = ["billion laughs", "XXE file:///etc/passwd", "plain DTD", "external DTD"]
-QUICK_S = 5.0  # a request that expanded a billion laughs would not come back at all
 
 
 def hostile_xml(name: str, openid: str) -> str:
@@ -41,17 +39,14 @@ def sealed(wechat, xml: str, openid: str) -> tuple[dict[str, str], str]:
                    f"<Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>")
 
 
-def post(wechat, query: dict[str, str], body: str) -> tuple[httpx.Response, float]:
-    started = time.perf_counter()
-    response = httpx.post(wechat.url, params=query, content=body.encode("utf-8"), timeout=30,
-                          headers={"Content-Type": "text/xml"})
-    return response, time.perf_counter() - started
+def post(wechat, query: dict[str, str], body: str) -> httpx.Response:
+    return httpx.post(wechat.url, params=query, content=body.encode("utf-8"), timeout=60,
+                      headers={"Content-Type": "text/xml"})
 
 
-def assert_refused_and_nothing_processed(response, seconds, stack, api, openid) -> None:
+def assert_refused_and_nothing_processed(response, stack, api, openid) -> None:
     assert response.status_code == 400
     assert "forbidden XML construct" in response.text
-    assert seconds < QUICK_S
     assert user_texts(stack.tracker(openid)) == []
     assert api.sent_to(openid) == []
 
@@ -59,8 +54,8 @@ def assert_refused_and_nothing_processed(response, seconds, stack, api, openid) 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_plaintext_body_with_a_dtd_is_400(wechat, wechat_api, wechat_stack, name):
     openid = random_openid()
-    response, seconds = post(wechat, signed_query(wechat, openid), hostile_xml(name, openid))
-    assert_refused_and_nothing_processed(response, seconds, wechat_stack, wechat_api, openid)
+    response = post(wechat, signed_query(wechat, openid), hostile_xml(name, openid))
+    assert_refused_and_nothing_processed(response, wechat_stack, wechat_api, openid)
 
 
 @pytest.mark.parametrize("name", HOSTILE)
@@ -70,23 +65,23 @@ def test_safe_mode_envelope_with_a_dtd_is_400(wechat, wechat_api, wechat_stack, 
     declaration, reference = DTDS[name]
     body = declaration + body.replace("<ToUserName><![CDATA[gh_community01]]>",
                                       f"<ToUserName>{reference}")
-    response, seconds = post(wechat, query, body)
-    assert_refused_and_nothing_processed(response, seconds, wechat_stack, wechat_api, openid)
+    response = post(wechat, query, body)
+    assert_refused_and_nothing_processed(response, wechat_stack, wechat_api, openid)
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_encrypted_message_with_a_dtd_inside_is_400(wechat, wechat_api, wechat_stack, name):
     openid = random_openid()
     query, body = sealed(wechat, hostile_xml(name, openid), openid)
-    response, seconds = post(wechat, query, body)
-    assert_refused_and_nothing_processed(response, seconds, wechat_stack, wechat_api, openid)
+    response = post(wechat, query, body)
+    assert_refused_and_nothing_processed(response, wechat_stack, wechat_api, openid)
 
 
 def test_the_same_resident_is_answered_normally_afterwards(wechat, wechat_stack):
     openid = random_openid()
     post(wechat, signed_query(wechat, openid), hostile_xml("XXE file:///etc/passwd", openid))
     query, body = sealed(wechat, text_xml(openid, "你好"), openid)
-    response, _ = post(wechat, query, body)
+    response = post(wechat, query, body)
     assert response.status_code == 200
     # past the reply budget the turn finishes after the answer: wait for the tracker
     assert wait_for(lambda: user_texts(wechat_stack.tracker(openid)) == ["你好"])
