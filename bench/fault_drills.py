@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import signal
 import statistics
@@ -135,7 +136,8 @@ DRILLS: dict[str, Callable[[Lab], Awaitable[None]]] = {
 
 
 async def time_to_recover(target: Target, since: float, limit_s: float = 600.0) -> float:
-    """Seconds from `since` until a probe turn is answered and the outbox is empty."""
+    """Seconds from `since` until a probe turn is answered and the outbox is empty
+    (infinite when that did not happen within `limit_s`)."""
     sender = f"probe-{int(since * 1000) % 10**9}"
     async with httpx.AsyncClient(timeout=10) as client:
         while time.perf_counter() - since < limit_s:
@@ -144,11 +146,11 @@ async def time_to_recover(target: Target, since: float, limit_s: float = 600.0) 
                                              json={"sender": sender, "message": "你好"})
                 answered = response.status_code == 200 and response.json()
                 if answered and await outbox_pending(target) == 0:
-                    break
+                    return time.perf_counter() - since
             except httpx.HTTPError:
                 pass
             await asyncio.sleep(0.5)
-    return time.perf_counter() - since
+    return math.inf
 
 
 @dataclass
@@ -157,6 +159,10 @@ class Row:
     stats: RunStats
     check: Check
     recover_s: float
+
+    @property
+    def recovered(self) -> bool:
+        return math.isfinite(self.recover_s)
 
     def line(self) -> str:
         c, s = self.check, self.stats

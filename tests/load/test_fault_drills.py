@@ -4,7 +4,8 @@ A few residents play whole service conversations (REST and WeChat) while one par
 of the assistant is broken; a resident whose turn fails tries again, as a person
 would. What must hold: every case the assistant confirmed is in the back office,
 no conversation has a second case, no answered message is missing from its
-conversation, and the assistant answers again afterwards.
+conversation, and the assistant answers again afterwards. How soon it does is a
+figure of the machine, measured by the long drills, not asserted here.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def assert_nothing_lost(row: Row) -> None:
     assert c.messages_lost == 0
     assert c.gave_up == 0
     assert c.outbox_left == 0
+    assert row.recovered, "the assistant did not answer again with the outbox empty"
 
 
 def restarted_without_loss(lab: Lab, child: str, name: str, how_it_ended: str) -> Row:
@@ -46,8 +48,7 @@ def restarted_without_loss(lab: Lab, child: str, name: str, how_it_ended: str) -
 
 
 def test_kill_action_server(lab: Lab) -> None:
-    row = restarted_without_loss(lab, "actions", "kill_actions", "killed by signal SIGKILL")
-    assert row.recover_s < 60
+    restarted_without_loss(lab, "actions", "kill_actions", "killed by signal SIGKILL")
 
 
 def test_kill_rasa_server(lab: Lab) -> None:
@@ -60,8 +61,7 @@ def test_kill_rasa_server(lab: Lab) -> None:
                     reason="the drill restarts the embedded Redis; REDIS_URL names another")
 def test_restart_redis(lab: Lab) -> None:
     # SIGTERM: Redis flushed its append-only file, exited cleanly and was started from it
-    row = restarted_without_loss(lab, "redis", "restart_redis", "exited with code 0")
-    assert row.recover_s < 60
+    restarted_without_loss(lab, "redis", "restart_redis", "exited with code 0")
 
 
 def test_back_office_outage(lab: Lab) -> None:
@@ -70,4 +70,3 @@ def test_back_office_outage(lab: Lab) -> None:
     # residents were told their case is recorded; the outbox filed it once it was back
     assert row.check.queued > 0
     assert row.check.cases_found >= row.check.confirmed
-    assert row.recover_s < 60
