@@ -77,7 +77,7 @@ def start_server(tmp_dir: Path, extra_env: Dict[str, str]) -> RunningServer:
     return server
 
 
-def _wait_healthy(server: RunningServer, timeout_s: float = 20.0) -> None:
+def _wait_healthy(server: RunningServer, timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -125,7 +125,7 @@ class NotifySink:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
-    def wait_for(self, case_number: str, status: str, timeout_s: float = 5.0) -> dict:
+    def wait_for(self, case_number: str, status: str, timeout_s: float = 30.0) -> dict:
         deadline = time.monotonic() + timeout_s
         while True:
             remaining = deadline - time.monotonic()

@@ -20,7 +20,7 @@ def start_redis(port: int, data_dir: Path, persist: bool = False) -> subprocess.
     proc = subprocess.Popen(redis_argv(port, data_dir, persist=persist),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     client = redis.Redis(port=port)
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60
     while True:
         try:
             client.ping()

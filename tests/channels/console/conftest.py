@@ -19,7 +19,7 @@ ADMIN, ADMIN_PASSWORD = "admin", "test-console-admin-pw"
 def redis_url(tmp_path_factory):
     port = free_port()
     proc = subprocess.Popen(redis_argv(port, tmp_path_factory.mktemp("redis"), persist=False))
-    deadline = time.time() + 20
+    deadline = time.time() + 60
     while not port_open(port):
         assert time.time() < deadline and proc.poll() is None, "embedded Redis did not start"
         time.sleep(0.1)

@@ -74,7 +74,7 @@ def test_three_failed_validations_are_queued(stack, staff, sender):
     stack.say(sender, "我要做社保认证")
     for bad in ("身份证号110105194912310021", "身份证号110105194912310022", "身份证号110105194912310023"):
         stack.say(sender, bad)
-    item = wait_for(lambda: queued(staff, sender), timeout_s=3)
+    item = wait_for(lambda: queued(staff, sender), timeout_s=30)
     assert item and item["reason"] == "validation_failed"
 
 

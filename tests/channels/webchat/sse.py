@@ -13,7 +13,9 @@ def collect(url: str, until: Callable[[list[dict]], bool], timeout_s: float = 30
     """Data of every event from `url` until `until(events)` holds or the time is up."""
     events: list[dict] = []
     deadline = time.time() + timeout_s
-    with httpx.Client(cookies=cookies, timeout=httpx.Timeout(5, read=2)) as client:
+    # reads wait as long as the whole collection may: a busy server's next event may
+    # come seconds after the last one
+    with httpx.Client(cookies=cookies, timeout=httpx.Timeout(10, read=timeout_s)) as client:
         try:
             with client.stream("GET", url, headers=headers or {}) as response:
                 assert response.status_code == 200, response.status_code
