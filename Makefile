@@ -26,6 +26,7 @@ endif
 help:
 	@echo "make run    - start Redis, back office, action server, Rasa (embedded defaults)"
 	@echo "make test   - the full test suite against real services"
+	@echo "make ci-fresh - CI on a fresh clone of HEAD in a temporary folder (LOAD=1: load bench beside it)"
 	@echo "make model  - train the Rasa model if data or config changed"
 	@echo "make bench  - benchmarks that print figures"
 	@echo "make nlu-report - intent and entity figures on the held-out sets"
@@ -71,6 +72,11 @@ run: $(STAMP) $(SYSDEPS) $(MODEL)
 
 test: $(STAMP) $(SYSDEPS) $(MODEL)
 	$(PY) -m pytest
+
+# What CI does, on a fresh clone of the committed HEAD in a temporary folder (.ci/fresh).
+.PHONY: ci-fresh
+ci-fresh:
+	LOAD="$(LOAD)" bash .ci/fresh
 
 bench: $(STAMP) $(MODEL)
 	$(PY) -m bench.run_all
