@@ -5,7 +5,7 @@ import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms.base import looks_like_answer
@@ -94,12 +94,25 @@ class ActionRepeatLast(Action):
         return []
 
 
+def answered_instead(tracker: Tracker) -> List[EventType] | None:
+    """Inside a form, a message the classifier took for cancel / a human / an emergency
+    that is really an answer to the question (算投诉吧 to 投诉还是建议) goes to the form."""
+    loop = (tracker.active_loop or {}).get("name")
+    text = tracker.latest_message.get("text") or ""
+    if loop and looks_like_answer(tracker.get_slot("requested_slot"), text):
+        return [FollowupAction(loop)]
+    return None
+
+
 class ActionCancelService(Action):
     def name(self) -> Text:
         return "action_cancel_service"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        answered = answered_instead(tracker)
+        if answered:
+            return answered
         spec = SPECS.get(active_service(tracker) or "")
         if not tracker.active_loop.get("name"):
             dispatcher.utter_message(response="utter_nothing_to_cancel")
@@ -118,6 +131,9 @@ async def file_emergency(tracker: Tracker) -> str | None:
     spec = SPECS["emergency_help"]
     slots = dict(tracker.current_slot_values())
     slots["emergency_type"] = slots.get("emergency_type") or "other"
+    caller = (tracker.latest_message.get("metadata") or {}).get("caller_number")
+    if caller and not slots.get("phone"):
+        slots["phone"] = str(caller)
     submission = Submission(
         idempotency_key=idempotency_key(tracker, spec.service), service=spec.service,
         fields=spec.case_fields(slots), channel=tracker.get_latest_input_channel() or "rest",
@@ -132,16 +148,21 @@ async def file_emergency(tracker: Tracker) -> str | None:
 
 
 async def emergency_handover(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """Safety instruction first, an urgent case, then the top of the staff queue."""
+    """Safety instruction first, an urgent case, the top of the staff queue; then the
+    questions a dispatcher asks (where, a callback number) in the emergency form."""
     dispatcher.utter_message(response="utter_emergency_safety")
-    case_number = await file_emergency(tracker)
+    case_number = tracker.get_slot("emergency_case_number")
+    if not case_number:  # said again in the same emergency: one case, not two
+        case_number = await file_emergency(tracker)
+        if case_number:
+            dispatcher.utter_message(text=f"已登记紧急求助，编号 {case_number}。")
     events = await hand_over(tracker, "emergency", urgent=True)
     if case_number:
-        dispatcher.utter_message(text=f"已登记紧急求助，编号 {case_number}。")
-        events.append(SlotSet("last_case_number", case_number))
-    return events + [SlotSet("emergency_type", None)]
-
-
+        events += [SlotSet("last_case_number", case_number), SlotSet("emergency_case_number", case_number)]
+    caller = (tracker.latest_message.get("metadata") or {}).get("caller_number")
+    if caller and not tracker.get_slot("phone"):
+        events.append(SlotSet("phone", str(caller)))
+    return events + [SlotSet("emergency_type", None), FollowupAction("emergency_help_form")]
 
 
 class ActionRequestHuman(Action):
@@ -150,6 +171,9 @@ class ActionRequestHuman(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        answered = answered_instead(tracker)
+        if answered:
+            return answered
         events = await hand_over(tracker, "requested")
         dispatcher.utter_message(response="utter_handoff")
         return events
@@ -162,3 +186,22 @@ class ActionEmergencyHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         return await emergency_handover(dispatcher, tracker)
+
+
+class ActionResumeForm(Action):
+    """Staff handed the conversation back: the form the resident was in goes on where it
+    stopped (its next question, or the read-back), and the resident is told so."""
+
+    def name(self) -> Text:
+        return "action_resume_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        events: List[EventType] = [SlotSet("handoff_reason", None), SlotSet("paused_form", None)]
+        loop = tracker.get_slot("paused_form")
+        spec = SPECS.get((loop or "")[: -len("_form")])
+        if not loop or spec is None:
+            return events
+        dispatcher.utter_message(
+            text=f"我们接着办刚才的{spec.title}，您已经说过的信息都还在，不用重复。")
+        return events + [ActiveLoop(loop), FollowupAction(loop)]

@@ -2,6 +2,7 @@
 and after two misses in a row hand the conversation to a human."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -15,6 +16,7 @@ from bot.catalogue import CONVERSATION_TOPIC_ZH
 from actions.forms.values import choose_by_number
 
 SERVICE_ZH_ALL = CONVERSATION_TOPIC_ZH
+_ASKS_FOR_HUMAN = re.compile(r"转人工|人工服务|找人工|转个人工|真人|找工作人员|工作人员来|叫个人|找个人|换个人")
 # Every service but the emergency (no form: it acts at once) runs as a form.
 FORM_SERVICES = set(CONVERSATION_TOPIC_ZH) - {"emergency_help", "faq"}
 
@@ -41,6 +43,16 @@ class ActionClarify(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        text = latest_text(tracker)
+        if _ASKS_FOR_HUMAN.search(text):
+            dispatcher.utter_message(response="utter_handoff")
+            return await hand_over(tracker, "requested")
+        loop = (tracker.active_loop or {}).get("name")
+        if loop:
+            # Inside a form an unsure reading is most likely an answer said in the
+            # resident's own words: the form's validator reads it, and re-asks with a
+            # reason and an example when it cannot.
+            return [FollowupAction(loop)]
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(text="抱歉，我还是没能理解。我帮您转给工作人员，请稍等。")
             return await hand_over(tracker, "fallback") + [SlotSet("clarify_options", None)]

@@ -45,4 +45,15 @@ async def hand_over(tracker: Tracker, reason: str, urgent: bool = False,
     )
     await services().handoffs.add(handoff)
     logger.info("handoff queued reason=%s service=%s", reason, service)
-    return [SlotSet("handoff_reason", reason), ActiveLoop(None), SlotSet("requested_slot", None)]
+    events: List[EventType] = [SlotSet("handoff_reason", reason), ActiveLoop(None),
+                               SlotSet("requested_slot", None)]
+    loop = (tracker.active_loop or {}).get("name")
+    if loop and reason in RESUMABLE and service not in ("emergency_help", "case_status_query"):
+        # Kept for the hand-back: the form resumes where it stopped, nothing said is lost.
+        events.append(SlotSet("paused_form", loop))
+    return events
+
+
+# Handovers after which the resident's form may go on (a caseworker's or an
+# emergency's conversation stays with staff).
+RESUMABLE = ("requested", "fallback", "validation_failed")

@@ -15,7 +15,7 @@ from backoffice.masking import mask_fields, scrub_text
 from backoffice.notify import Notifier
 from backoffice.repository import ActivityUnavailable, CaseRecord, CaseRepository, NewCase, SeatRequest
 from backoffice.schemas import (
-    ActivityOut, CaseCreate, CaseOut, ErrorOut, HealthOut, HistoryOut, Priority, Service, StatusUpdate,
+    ActivityOut, CaseCreate, CaseOut, ErrorOut, HealthOut, HistoryOut, Priority, Service, StatusUpdate, CaseAmendment,
 )
 
 logger = logging.getLogger(__name__)
@@ -185,6 +185,21 @@ def update_case_status(case_number: str, body: StatusUpdate, background: Backgro
         "channel": record.channel,
         "conversation_id": record.conversation_id,
     })
+    return present_case(record)
+
+
+@router.post("/cases/{case_number}/amendments", response_model=CaseOut, tags=["cases"],
+             responses=_errors(404, 422))
+def amend_case(case_number: str, body: CaseAmendment, request: Request,
+               repo: CaseRepository = Depends(get_repo)) -> Dict[str, Any]:
+    """Add or correct field values of a filed case (the assistant: an emergency's location
+    and callback number, a correction the resident said after filing; staff likewise).
+    The status stays; the history records which fields changed."""
+    actor = getattr(request.state, "role", "assistant")
+    record = repo.amend_fields(_case_number(case_number), dict(body.fields), body.note, actor)
+    if record is None:
+        raise ApiError(404, "not_found", "no such case")
+    logger.info("case %s amended: %s", record.case_number, ",".join(sorted(body.fields)))
     return present_case(record)
 
 

@@ -173,6 +173,36 @@ class CaseRepository:
             )
         return self._record(row._mapping)
 
+    def amend_fields(
+        self, case_number: str, changes: Dict[str, Any], note: Optional[str], actor: str
+    ) -> Optional[CaseRecord]:
+        """Merge ``changes`` into the case's fields; the history records what was amended."""
+        now = self._now()
+        with self._engine.begin() as conn:
+            row = conn.execute(select(db.cases).where(db.cases.c.case_number == case_number)).first()
+            if row is None:
+                return None
+            fields = self._cipher.decrypt_json(row._mapping["fields_encrypted"])
+            for name, value in changes.items():
+                if value is None:
+                    fields.pop(name, None)
+                else:
+                    fields[name] = value
+            conn.execute(
+                update(db.cases).where(db.cases.c.id == row.id).values(
+                    fields_encrypted=self._cipher.encrypt_json(fields),
+                    phone_hash=self._cipher.phone_hash(_first(fields.get("phone"))),
+                    updated_at=now)
+            )
+            said = "补充/更正：" + "、".join(sorted(changes)) + (f"（{note}）" if note else "")
+            conn.execute(
+                insert(db.case_status_history).values(
+                    case_id=row.id, status=row.status, note_encrypted=self._cipher.encrypt_text(said),
+                    actor=actor, at=now)
+            )
+            row = conn.execute(select(db.cases).where(db.cases.c.id == row.id)).one()
+        return self._record(row._mapping)
+
     def history(self, case_number: str) -> Optional[List[HistoryEntry]]:
         """The status history, oldest first, or None for an unknown case."""
         h = db.case_status_history

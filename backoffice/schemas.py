@@ -73,6 +73,13 @@ class StatusUpdate(BaseModel):
     note: Optional[constr(strict=True, max_length=1000)] = None
 
 
+class CaseAmendment(BaseModel):
+    """Values added to or corrected in a filed case (an emergency's location, a phone
+    said wrongly at first); merged into ``fields``. ``null`` removes a value."""
+    fields: Dict[str, Any]
+    note: Optional[constr(strict=True, max_length=1000)] = None
+
+
 class CaseOut(BaseModel):
     case_number: str = Field(..., example="SQ20261128-000123")
     service: Service

@@ -37,19 +37,57 @@ _QUESTION = re.compile(r"[吗呢？?]|怎么|什么|哪|几点|多少|能不能|
 _NAME_SLOTS = ("person_name", "child_name", "guardian_name")
 
 
+# Words that really do leave the form, whatever else the message says.
+EXPLICIT_INTERRUPT = re.compile(
+    r"转人工|人工|真人|工作人员|客服|不办了|不弄了|不申请了|不报了|不约了|取消|不要了|^算了|算了吧|算了不|"
+    r"救命|着火|冒烟|摔倒|晕倒|昏迷|煤气味|燃气味|漏气")
+# A read-back confirmed in the resident's own words (对，快点派人 / 这回对了 / 没错提交吧).
+_AFFIRM = re.compile(r"^(?:嗯+|恩|对|对的|是的|是|没错|没问题|可以|行|好|好的|确认|正确|都对|对了|这回对了|"
+                     r"现在对了|这下对了|没有问题|OK|ok|Ok|提交|就这样|嗯嗯|对头|中|妥)")
+_NOT_AFFIRM = re.compile(r"不对|不是|错|改|不行|不可以|不好|等一下|等等|不确认|还有|但是|不过")
+
+
+def confirms(text: str) -> bool:
+    text = text.strip(" ，,。.!！~～")
+    return bool(_AFFIRM.match(text)) and not _NOT_AFFIRM.search(text)
+
+
 def looks_like_answer(slot: str | None, text: str) -> bool:
-    """A short value that fits the question asked is an answer, whatever the
-    classifier thought (钱多多 is a name, not a question about fees)."""
+    """A value that fits the question asked is an answer, whatever the classifier thought
+    (钱多多 is a name, not a question about fees; 算投诉吧 picks complaint, it does not cancel)."""
     text = text.strip()
-    if not slot or not text or _QUESTION.search(text):
+    if not slot or not text or EXPLICIT_INTERRUPT.search(text):
         return False
-    if slot in _NAME_SLOTS:
-        return len(text) <= 4 and values.check_person_name(text).ok
-    if slot == "phone":
-        return values.check_phone(text).ok
-    if slot == "id_number":
-        return bool(re.fullmatch(r"[\dXx\s]{15,20}", text))
-    return False
+    if slot == "confirm":
+        return confirms(text)
+    if _QUESTION.search(text) and slot not in ("address", "description", "content", "situation"):
+        return False
+    probe = _PROBES.get(slot)
+    return bool(probe and probe(text))
+
+
+def _probe_choice(slot: str):
+    from nlu.rules.gazetteer import lookup
+    return lambda text: lookup(text, slot) is not None
+
+
+_PROBES = {
+    "person_name": lambda t: values.check_person_name(t).ok and len(t) <= 12,
+    "child_name": lambda t: values.check_person_name(t).ok and len(t) <= 12,
+    "guardian_name": lambda t: values.check_person_name(t).ok and len(t) <= 12,
+    "phone": lambda t: values.check_phone(t).ok,
+    "id_number": lambda t: bool(re.fullmatch(r"[\dXx\s]{15,20}", t)) or values.check_id_number(t).ok,
+    "address": lambda t: values.find_address(t) is not None,
+    "appointment_time": lambda t: bool(values.find_times(t, values.clock.now(values.TZ))),
+    "preferred_time": lambda t: bool(values.find_times(t, values.clock.now(values.TZ))),
+    "repair_category": _probe_choice("repair_category"),
+    "service_type": _probe_choice("service_type"),
+    "cert_method": _probe_choice("cert_method"),
+    "consultation_type": _probe_choice("consultation_type"),
+    "kind": lambda t: bool(re.search(r"投诉|建议|意见|反映", t)),
+}
+
+
 # Values a remembered profile can offer ("还是用尾号5678的电话吗？").
 OFFERABLE = ("phone", "person_name", "address")
 ADDRESS_PARTS = ("building", "unit", "room")
@@ -185,7 +223,9 @@ class ServiceForm(FormValidationAction):
 
     def raw_answer(self, slot: str, text: str, tracker: Tracker) -> Any:
         if slot == "confirm":
-            return None  # only affirm/deny answer a read-back; other text re-asks
+            # 对，快点派人 is a yes even when the classifier was unsure; anything else that
+            # carried no correction gets the read-back again.
+            return True if confirms(text) else None
         offered = tracker.get_slot("offered_times") or []
         if slot == "appointment_time" and offered:
             return values.choose_by_number(text, offered) or text

@@ -1,4 +1,4 @@
-"""物业报修: address, category, description, phone; optional preferred time."""
+"""物业报修: address, what is wrong (the category follows from it), phone, when to come."""
 from __future__ import annotations
 
 import re
@@ -6,28 +6,40 @@ from typing import Any, List
 
 from rasa_sdk import Tracker
 
-from actions.forms.base import ServiceForm, latest_intent
-from actions.forms.spec import SPECS
+from actions.forms import values
+from actions.forms.base import ServiceForm, latest_intent, latest_text, now_local
+from actions.forms.spec import ANY_TIME, SPECS
 from actions.forms.submit import SubmitService
 from nlu.rules.address import find_address
 from nlu.rules.digits import normalise_digit_runs
+from nlu.rules.gazetteer import lookup
+from nlu.rules import clock
+from nlu.rules.timeexpr import TZ, find_times
 
 SPEC = SPECS["property_repair"]
 
 # Phones and ID numbers (with the words that introduce them) never belong in
 # a free-text description; the address has its own field.
 _CONTACT = re.compile(r"(?:我的)?(?:联系)?(?:电话|手机|手机号|号码|身份证)?(?:号码?)?(?:是|:|：)?\s*[\dXx]{7,}")
+_LEAD = re.compile(r"^(?:喂+|你好|您好|在吗|那个|就是|嗯+|报修|保修|包修|我要报修|我想报修|我要保修|我想保修|"
+                   r"我想报个修|报个修|维修|物业|麻烦|一下|我家的|家里的|我家|家里)[\s，,。！!:：]*")
+_ANY = re.compile(r"随时|都行|都可以|尽快|越快越好|什么时候都|没要求|不限|任何时间|都方便|看你们|你们定")
 
 
 def clean_description(text: str) -> str:
+    """The problem in the resident's words, without the address, phone, visit time or
+    the words that only ask for the service."""
     text = _CONTACT.sub("", normalise_digit_runs(text))
+    cut = [(m.start, m.end) for m in find_times(text, clock.now(TZ))]
     address = find_address(text)
     if address:
-        rest = _trim(text[:address.start] + text[address.end:])
-        # 3号楼楼道灯不亮: without the address too little may be left to act on.
-        if len(rest) >= 4:
-            return rest
-    return _trim(text)
+        cut.append((address.start, address.end))
+    rest = text
+    for start, end in sorted(cut, reverse=True):
+        rest = rest[:start] + "，" + rest[end:]
+    rest = _trim(rest)
+    # 3号楼楼道灯不亮: without the address too little may be left to act on.
+    return rest if len(rest) >= 4 else _trim(text)
 
 
 _REQUEST_WORDS = re.compile(r"我要|我想|想要|要|报修|报个修|保修|包修|维修|修理|修一下|找人|来修|帮我|帮忙|请|一下|麻烦|你好|您好|物业|[，,。！!？?\s]")
@@ -39,21 +51,51 @@ def says_what_is_wrong(text: str) -> bool:
 
 
 def _trim(text: str) -> str:
-    return re.sub(r"^[\s，,。]*(?:我家|家里)?[的\s，,]*|[\s，,。]+$", "", text)
+    text = re.sub(r"[，,。！!\s]*[，,。][，,。！!\s]*", "，", text)
+    for _ in range(3):
+        text = _LEAD.sub("", text.strip(" ，,。！!"))
+    text = re.sub(r"(?:以后|之后|以前)?(?:家里|家)?(?:有人|在家)[^，,。]*$", "", text)
+    return re.sub(r"^[\s，,。]*(?:的)?|[\s，,。]+$", "", text)
 
 
 class ValidatePropertyRepairForm(ServiceForm):
     service = "property_repair"
 
     def slots(self, tracker: Tracker) -> List[str]:
-        return ["address", "repair_category", "description", "phone"]
+        return ["address", "description", "repair_category", "phone", "preferred_time"]
 
     async def extract_description(self, dispatcher, tracker: Tracker, domain) -> dict:
         """An opening message that tells the problem is the description."""
         if tracker.get_slot("description") or latest_intent(tracker) != "property_repair":
             return {}
-        text = clean_description(tracker.latest_message.get("text") or "")
+        text = clean_description(latest_text(tracker))
         return {"description": text} if says_what_is_wrong(text) else {}
+
+    async def extract_repair_category(self, dispatcher, tracker: Tracker, domain) -> dict:
+        """The category follows from what is wrong; a problem no category fits is `other`,
+        for staff to route, rather than a question the resident cannot answer."""
+        if tracker.get_slot("repair_category"):
+            return {}
+        said = tracker.get_slot("description") or (
+            clean_description(latest_text(tracker)) if latest_intent(tracker) == "property_repair" else "")
+        if tracker.get_slot("requested_slot") == "description":
+            said = latest_text(tracker)
+        if not said or not says_what_is_wrong(said):
+            return {}
+        match = lookup(said, "repair_category")
+        return {"repair_category": match.value if match else "other"}
+
+    async def extract_preferred_time(self, dispatcher, tracker: Tracker, domain) -> dict:
+        if tracker.get_slot("preferred_time"):
+            return {}
+        text = latest_text(tracker)
+        requested = tracker.get_slot("requested_slot")
+        if requested == "preferred_time" and _ANY.search(text) and not find_times(text, now_local()):
+            return {"preferred_time": ANY_TIME}
+        if requested != "preferred_time" and latest_intent(tracker) != "property_repair":
+            return {}
+        found = values.resolve_time(text, now_local())
+        return {"preferred_time": found.value} if found else {}
 
     def validate_description(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         text = clean_description(str(value))
@@ -61,6 +103,13 @@ class ValidatePropertyRepairForm(ServiceForm):
             return self._reject("description", "请再具体说说是什么问题，例如“卫生间水管漏水”。",
                                 dispatcher, tracker)
         return {"description": text[:500]}
+
+    def validate_preferred_time(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        if value == ANY_TIME:
+            return {"preferred_time": ANY_TIME}
+        if _ANY.search(str(value)) and not find_times(str(value), now_local()):
+            return {"preferred_time": ANY_TIME}
+        return super().validate_preferred_time(value, dispatcher, tracker, domain)
 
 
 class SubmitPropertyRepair(SubmitService):

@@ -103,7 +103,15 @@ def check_participants(text: str, remaining: int | None = None) -> Check:
     return Check(count)
 
 
+_ALONE_HOME = re.compile(r"就?我一个(?:人|老头子?|老太太?)?|一个人(?:住|过)|独居|自己一个人|就我自己")
+_TWO_HOME = re.compile(r"老两口|两口子|我们俩|我俩|就我们两个|夫妻俩")
+
+
 def check_household_size(text: str) -> Check:
+    if _TWO_HOME.search(text):
+        return Check(2)
+    if _ALONE_HOME.search(text) and not re.search(r"[0-9两三四五六七八九十]\s*口", text):
+        return Check(1)
     match = re.search(rf"({_NUM})\s*(?:口人|口|个人|人)", fullwidth_to_ascii(text))
     bare = re.fullmatch(rf"\s*({_NUM})\s*", fullwidth_to_ascii(text))
     found = match or bare

@@ -17,6 +17,8 @@ LABELS = {
     "kind": "类型", "content": "内容", "emergency_type": "情况",
 }
 KIND_ZH = {"complaint": "投诉", "suggestion": "建议"}
+# A repair visit "any time" (随时都行): asked and answered, but no time to file.
+ANY_TIME = "any"
 
 
 def mask_phone(phone: str) -> str:
@@ -35,7 +37,7 @@ class ServiceSpec:
 
     def case_fields(self, slots: dict[str, Any]) -> dict[str, Any]:
         names = self.fields + self.extra_fields
-        return {name: slots.get(name) for name in names if slots.get(name) not in (None, "")}
+        return {name: slots.get(name) for name in names if slots.get(name) not in (None, "", ANY_TIME)}
 
     def summary(self, slots: dict[str, Any], describe_time: Callable[[str], str]) -> str:
         lines = [f"请核对您的{self.title}信息："]
@@ -55,6 +57,8 @@ def display(name: str, value: Any, describe_time: Callable[[str], str]) -> str:
         return mask_phone(str(value))
     if name in LABELS_ZH:
         return LABELS_ZH[name].get(value, str(value))
+    if name == "preferred_time" and value == ANY_TIME:
+        return "随时都可以（工作人员先电话联系）"
     if name in ("appointment_time", "preferred_time"):
         return describe_time(str(value))
     if name == "kind":
@@ -124,7 +128,7 @@ _ALL = (
         service="subsistence_allowance",
         title="低保/困难救助申请",
         fields=("person_name", "phone", "household_size", "situation"),
-        reset=("household_size", "situation"),
+        reset=("household_size", "situation", "situation_opening"),
         extra_fields=(),
         needs_caseworker=True,
     ),
@@ -138,7 +142,7 @@ _ALL = (
     ServiceSpec(
         service="emergency_help",
         title="紧急求助",
-        fields=("emergency_type", "address"),
+        fields=("emergency_type", "address", "phone"),
         reset=("emergency_type",),
         priority="urgent",
     ),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import List
+from typing import Any, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -11,32 +11,48 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handover import hand_over
 from actions.forms.base import ServiceForm, latest_intent, latest_text
 from actions.forms.property_repair import clean_description
-from actions.forms.service_values import check_household_size
+from actions.forms.service_values import check_free_text, check_household_size
+from actions.forms.values import Check
 from actions.forms.spec import SPECS
 from actions.forms.submit import SubmitService
 
 
-HOUSEHOLD = re.compile(r"[0-9一二两三四五六七八九十]+\s*口人?|家里[0-9一二两三四五六七八九十]+个人")
+HOUSEHOLD = re.compile(r"[0-9一二两三四五六七八九十]+\s*口人?|家里[0-9一二两三四五六七八九十]+个人|"
+                       r"一个人住|就我一个|独居|老两口|两口子")
 
 
 class ValidateSubsistenceAllowanceForm(ServiceForm):
     service = "subsistence_allowance"
 
     def slots(self, tracker: Tracker) -> List[str]:
-        return ["person_name", "phone"]
+        return ["person_name", "phone", "household_size", "situation"]
 
     def side_values(self, tracker: Tracker) -> List[EventType]:
-        """Household size and the situation are kept when said, never required."""
+        """Household size when said anywhere; what the opening said of the situation is
+        kept and the answer to the situation question is added to it."""
         text = latest_text(tracker)
         events: List[EventType] = []
-        if HOUSEHOLD.search(text):
+        if HOUSEHOLD.search(text) and not tracker.get_slot("household_size"):
             size = check_household_size(text)
             if size.ok:
                 events.append(SlotSet("household_size", size.value))
         situation = clean_description(text)
         if latest_intent(tracker) == self.service and len(situation) >= 8:
-            events.append(SlotSet("situation", situation[:500]))
+            events.append(SlotSet("situation_opening", situation[:300]))
         return events
+
+    def validate_household_size(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        if isinstance(value, int):
+            return {"household_size": value}
+        return self._result("household_size", check_household_size(str(value)), dispatcher, tracker)
+
+    def validate_situation(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        check = check_free_text(str(value), "家里的困难", "老伴住院了，家里没有收入")
+        if check.ok:
+            opening = tracker.get_slot("situation_opening")
+            if opening and check.value not in opening:
+                check = Check(f"{opening}；{check.value}"[:500])
+        return self._result("situation", check, dispatcher, tracker)
 
 
 class SubmitSubsistenceAllowance(SubmitService):

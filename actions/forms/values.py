@@ -89,13 +89,19 @@ def check_person_name(text: str, prefer: tuple[str, ...] = ("served", "named", "
 _PLACE_WORDS = re.compile(r"小区|路|街|巷|弄|号|楼|栋|幢|单元|室|院|村|苑|园|大厦|公寓|广场|车库|门|社区|家园|新村|里")
 
 
+_INDOOR_ONLY = re.compile(r"^(?:家里|屋里|楼道|楼梯|厨房|卫生间|阳台|客厅|卧室)")
+
+
 def check_address(text: str) -> Check:
     match = find_address(text)
     if match:
         parts = {"building": match.building, "unit": match.unit, "room": match.room}
         return Check(match.text, extra=parts)
-    cleaned = text.strip()
-    if len(cleaned) >= 4 and _PLACE_WORDS.search(cleaned) and not find_times(cleaned, clock.now(TZ)):
+    cleaned = text.strip(" ，,。")
+    # An estate or road the parser could not place (a rural group, an unusual name) is
+    # still an address when it is short and names a kind of place with a number.
+    if 4 <= len(cleaned) <= 30 and _PLACE_WORDS.search(cleaned) and re.search(r"\d|[一二三四五六七八九十]", cleaned) \
+            and not find_times(cleaned, clock.now(TZ)) and not _INDOOR_ONLY.search(cleaned):
         return Check(cleaned, extra={"building": None, "unit": None, "room": None})
     return Check(reason="地址不够具体。请说到楼号、单元和门牌，例如“3号楼2单元502”。")
 

@@ -56,6 +56,17 @@ class BackofficeClient:
                                      _error_code(response))
         return response.json()
 
+    async def amend_case(self, case_number: str, fields: dict[str, Any],
+                         note: str | None = None) -> dict[str, Any]:
+        """Add or correct values of a filed case (merged into its fields)."""
+        body: dict[str, Any] = {"fields": fields}
+        if note:
+            body["note"] = note
+        response = await self._request("POST", f"/api/v1/cases/{case_number}/amendments", json=body)
+        if response.status_code != 200:
+            raise BackofficeRejected(f"amend case: HTTP {response.status_code}", _error_code(response))
+        return response.json()
+
     async def get_case(self, case_number: str) -> dict[str, Any] | None:
         response = await self._request("GET", f"/api/v1/cases/{case_number}")
         if response.status_code == 404:

@@ -197,6 +197,9 @@ async def handback(conversation_id: str, request: Request,
             {"event": "resume"},
             {"event": "bot", "text": HANDBACK_NOTICE, "metadata": {"staff": session.username}},
         ], handoff.channel)
+        # A form the resident was in when they asked for a person resumes where it
+        # stopped (the assistant says so and asks its next question or reads back).
+        await c.rasa.trigger(conversation_id, "EXTERNAL_handback", handoff.channel)
     except UpstreamError as error:
         raise HTTPException(502, str(error)) from None
     await c.queue.remove(conversation_id)

@@ -36,6 +36,22 @@ class RasaClient:
             raise UpstreamError(f"智能助手服务返回错误 {response.status_code}")
         return response.json()
 
+    async def trigger(self, conversation_id: str, intent: str,
+                      output_channel: str | None) -> dict[str, Any]:
+        """Run the assistant on an external event (hand-back), replies on `output_channel`."""
+        params = dict(self._params, include_events="NONE")
+        if output_channel:
+            params["output_channel"] = output_channel
+        url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/trigger_intent"
+        try:
+            response = await self._http.post(url, params=params, json={"name": intent}, timeout=30)
+        except httpx.HTTPError as error:
+            raise UpstreamError(f"智能助手服务无法连接：{type(error).__name__}") from error
+        if response.status_code != 200:
+            logger.error("Rasa refused a triggered intent: %s", response.status_code)
+            raise UpstreamError(f"智能助手服务返回错误 {response.status_code}")
+        return response.json()
+
     async def slots(self, conversation_id: str) -> dict[str, Any]:
         url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker"
         try:

@@ -46,7 +46,7 @@ _ESTATE_SUFFIX = (r"小区|花园|花苑|家园|新村|新苑|公寓|大厦|社�
                   r"佳苑|广场|苑|里|庄|村|城|府|湾|庭|园|坊|宿舍")
 # Where a name stops when reading backwards: punctuation, pronouns, the verbs
 # that come before an address (我住在, 到, 去), and digits of an earlier part.
-_NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是去到来的了给把从往于 \t\n0123456789")
+_NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是去到来的了给把从往于就写填叫说 \t\n0123456789")
 _LEAD_FILLER = re.compile(r"^(?:家住|家里|家|住|地址|位置|位于|就在|在)+")
 _NOT_PLACE_NAMES = re.compile(r"^(?:小|这|那|哪|附近|旁边|对面|我们|咱们|俺们|隔壁|本|该|各|每|一个|整个)$")
 
@@ -192,7 +192,9 @@ def _room_ok(part: _Part, parts: list[_Part]) -> bool:
 
 def _accept(text: str, parts: list[_Part]) -> AddressMatch | None:
     kinds = [p.kind for p in parts]
-    if kinds == ["estate"] and not _estate_alone_ok(text, parts[0]):
+    numbered_after = any(k in ("building", "unit", "room", "phase", "zone", "lane", "road_no") for k in kinds)
+    estates = [p for p in parts if p.kind == "estate"]
+    if estates and not numbered_after and not _estate_alone_ok(text, estates[-1]):
         return None
     if parts[0].suffix == "小区" and parts[0].end - parts[0].start <= 3 and len(parts) == 1:
         return None

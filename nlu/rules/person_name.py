@@ -68,6 +68,9 @@ _STOP = tuple(sorted(set(_STOP_WORDS), key=len, reverse=True))
 NOT_NAMES = frozenset(
     "社区 居民 老人 本人 自己 一个 工作 退休 残疾 这个 那个 家属 家人 邻居 户主 他们 我们 大家 "
     "外地 本地 业主 租户 房东 租客 网格 物业 医生 律师 老师 社工 孩子 小孩 学生".split())
+_STOP_LONG = tuple(w for w in _STOP if len(w) >= 2)
+# Characters that end a name when they follow its first given character (王强我是…, 李华的…).
+_FUNCTION_CHARS = set("的了吗呢吧啊呀和跟与是在我你他她也都就还岁今住想要来帮请办说")
 _NEVER_FIRST = set("我你他她您的了是在和跟与也都就还把被给让对不没有这那啥")
 _ROLE_RANK = {"served": 0, "named": 1, "self": 2, "helper": 3}
 
@@ -104,7 +107,7 @@ def read_name(text: str, start: int, need_surname: bool = True) -> tuple[int, in
     end = start + surname
     given = 0
     while given < 2 and end < len(text) and re.match(_NAME_CHARS, text[end]):
-        if given >= 1 and text[end:].startswith(_STOP):
+        if given >= 1 and (text[end:].startswith(_STOP_LONG) or text[end] in _FUNCTION_CHARS):
             break
         if given == 0 and text[end:].startswith(_STOP) and not _keeps_stop_char(text, end):
             break
@@ -196,8 +199,17 @@ _FILLER = re.compile(r"^(?:嗯|呃|那个|就是|这个|喂|哦|噢|啊)+|(?:吧
 _BARE = re.compile(rf"^{_NAME_CHARS}{{2,5}}$")
 
 
+# How people spell a name out: 口天吴, 耳东陈, 弓长张, 立早章, 木子李, 周总理的周, 三横一竖那个王.
+_SPELLING = re.compile(r"(?:[\u4e00-\u9fff]{1,6}的[\u4e00-\u9fff]|口天吴|耳东陈|弓长张|立早章|木子李|"
+                       r"[\u4e00-\u9fff]{2,6}那个[\u4e00-\u9fff]|草头[\u4e00-\u9fff]|双木林|古月胡|三点水[\u4e00-\u9fff]*)$")
+
+
 def bare_name(text: str) -> str | None:
-    """A name given alone in answer to 请问叫什么名字 (张秀英, 叫欧阳娜娜吧)."""
+    """A name given alone in answer to 请问叫什么名字 (张秀英, 叫欧阳娜娜吧), perhaps spelled
+    out after it (吴根宝 口天吴 根本的根 宝贝的宝)."""
+    segments = [seg for seg in re.split(r"[\s，。,.！!？?、;；]+", text) if seg]
+    if len(segments) > 1 and all(_SPELLING.search(seg) for seg in segments[1:]):
+        text = segments[0]
     text = re.sub(r"[\s，。,.！!？?、]", "", text)
     text = re.sub(r"^(?:叫|是|姓名是|名字是|就叫)", "", _FILLER.sub("", text))
     text = _FILLER.sub("", text)

@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from nlu.rules.address import find_address
 from nlu.rules.digits import digit_runs, fullwidth_to_ascii
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ def _jionlp() -> Any:
 # Contractions JioNLP reads as a whole day or not at all.
 _REWRITES = (("明早", "明天早上"), ("今早", "今天早上"), ("明晚", "明天晚上"),
              ("：", ":"), ("．", "."))
+# Words after a time that JioNLP reads as an open span (十点开始送, 三点以后): dropped.
+_AFTER_CLOCK = re.compile(r"开始|以后|之后|左右|前后|以前|之前|起")
+_CLOCK_END = set("点分半午上下天号日一二三四五六七八九十两0123456789")
 _HALFDAY = re.compile(r"凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间|今晚|晚")
 _HALFDAY_START = {"上午": (9, 0), "早上": (9, 0), "早晨": (9, 0), "中午": (12, 0),
                   "下午": (14, 0), "傍晚": (17, 0), "晚上": (19, 0), "今晚": (19, 0),
@@ -109,6 +113,9 @@ def _normalise(text: str) -> tuple[str, list[int], list[int]]:
     while i < len(text):
         src, dst = next(((s, d) for s, d in _REWRITES if text.startswith(s, i)),
                         (text[i], text[i]))
+        after = _AFTER_CLOCK.match(text, i) if i and text[i - 1] in _CLOCK_END else None
+        if after:  # 十点开始, 三点以后: the moment itself is what a booking needs
+            src, dst = after.group(0), ""
         out.append(dst)
         starts.extend([i] * len(dst))
         ends.extend([i + len(src)] * len(dst))
@@ -317,9 +324,14 @@ def find_times(text: str, now: datetime) -> list[TimeMatch]:
     """All time expressions in ``text``, resolved against ``now`` (aware), in order."""
     now = now.astimezone(TZ)
     norm, starts, ends = _normalise(text)
-    # Phone and ID numbers: JioNLP sometimes reads parts of them as dates.
+    # Phone and ID numbers: JioNLP sometimes reads parts of them as dates; so are the
+    # numbers of an address (长乐路120弄7号3楼 has no 7th of the month in it).
     blocked = [(lo, hi) for lo, hi, _ in digit_runs(norm, min_len=7)
                if not _ISO_DATE.fullmatch(norm[lo:hi])]
+    address = find_address(norm)
+    if address is not None and (address.building or address.unit or address.room or
+                                re.search(r"[弄号]", address.text)):
+        blocked.append((address.start, address.end))
     kept: list[tuple[int, int, datetime, str]] = []
     for match in _custom_matches(norm, now) + _jio_matches(norm, now):
         taken = blocked + [(lo, hi) for lo, hi, *_ in kept]

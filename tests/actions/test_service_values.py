@@ -142,7 +142,14 @@ def test_every_service_has_a_spec_with_contract_fields():
     ("phone", "13812345678", True),
     ("phone", "电话费怎么交", False),
     ("child_name", "王小明", True),
-    ("address", "3号楼", False),             # only values a classifier could mistake
+    ("address", "3号楼", True),
+    ("address", "楼道灯又坏了", False),
+    ("kind", "算投诉吧", True),              # picks complaint; it does not cancel
+    ("kind", "算了不办了", False),
+    ("confirm", "对，快点派人", True),
+    ("confirm", "这回对了", True),
+    ("confirm", "不对，电话错了", False),
+    ("person_name", "我要转人工", False),
     (None, "钱多多", False),
 ])
 def test_a_plain_answer_is_not_a_digression(slot, text, answer):
