@@ -20,7 +20,7 @@ from nlu.rules.vocab import (CONSULTATION_TYPE, CERT_METHOD, REPAIR_CATEGORY, SE
 
 logger = logging.getLogger(__name__)
 
-_OPENING = "您好，我想报修，家里水管漏水了，电话13812345678。"
+_OPENING = "您好，我想报修，家里水管漏水了，电话13812345678。转人工。"
 _ADDRESS = "我住{place}3号楼2单元502室。"
 _SLOT_SENTENCES: dict[str, str] = {
     "phone": "我的电话是13812345678，手机号码15900001234。",
