@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms.base import looks_like_answer
+from actions.forms.base import ASKS_FOR_HUMAN, looks_like_answer
 from actions.forms.spec import SPECS
+from nlu.rules.service_names import SERVICES, service_spans
 from actions.forms.submit import idempotency_key, reset_events
 from actions.handover import active_service, describe_iso, hand_over
 from actions.services.filing import file_submission
@@ -48,6 +50,9 @@ class ActionDigress(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
+        if ASKS_FOR_HUMAN.search(text):  # 收费吗？我想跟工作人员说: the person comes first
+            dispatcher.utter_message(response="utter_handoff")
+            return await hand_over(tracker, "requested")
         if looks_like_answer(tracker.get_slot("requested_slot"), text):
             return []
         intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -205,3 +210,60 @@ class ActionResumeForm(Action):
         dispatcher.utter_message(
             text=f"我们接着办刚才的{spec.title}，您已经说过的信息都还在，不用重复。")
         return events + [ActiveLoop(loop), FollowupAction(loop)]
+
+
+# Words that turn a question about a service into wanting it (能上门吗, 怎么申请, 能一起弄吗).
+_WANTS = re.compile(r"能|可以|想|要|帮|怎么(?:办|申请|报名|预约|弄)|预约|报名|申请|一起|给我|给我家")
+
+
+class ActionAnswerFaq(Action):
+    """A policy answer; when the question was about a service the resident may want
+    (社保认证能上门吗？), the answer ends with an offer to start it."""
+
+    def name(self) -> Text:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        answer = faq_answer(tracker)
+        if answer:
+            dispatcher.utter_message(text=answer)
+        else:
+            dispatcher.utter_message(response="utter_default")
+        text = tracker.latest_message.get("text") or ""
+        named = [SERVICES[column] for _, _, column in service_spans(text)]
+        offer = next((s for s in named if s in SPECS and s != "emergency_help"), None)
+        if offer is None or not _WANTS.search(text):
+            return [SlotSet("offered_service", None)]
+        dispatcher.utter_message(text=f"需要的话，我现在就帮您办{SPECS[offer].title}，回复“好”就开始。")
+        return [SlotSet("offered_service", offer)]
+
+
+class ActionStartOfferedService(Action):
+    def name(self) -> Text:
+        return "action_start_offered_service"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        service = tracker.get_slot("offered_service")
+        if not service:
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
+        return [SlotSet("offered_service", None), FollowupAction(f"{service}_form")]
+
+
+class ActionLateDetails(Action):
+    """A value said outside any form: a correction of the case just filed, or a prompt."""
+
+    def name(self) -> Text:
+        return "action_late_details"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        from actions.corrections import late_correction
+
+        corrected = await late_correction(dispatcher, tracker)
+        if corrected is None:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        return corrected

@@ -11,12 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import emergency_handover
 from actions.handover import hand_over
-from actions.forms.base import latest_text
+from actions.forms.base import ASKS_FOR_HUMAN, latest_text
 from bot.catalogue import CONVERSATION_TOPIC_ZH
 from actions.forms.values import choose_by_number
 
 SERVICE_ZH_ALL = CONVERSATION_TOPIC_ZH
-_ASKS_FOR_HUMAN = re.compile(r"转人工|人工服务|找人工|转个人工|真人|找工作人员|工作人员来|叫个人|找个人|换个人")
+
 # Every service but the emergency (no form: it acts at once) runs as a form.
 FORM_SERVICES = set(CONVERSATION_TOPIC_ZH) - {"emergency_help", "faq"}
 
@@ -44,7 +44,7 @@ class ActionClarify(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         text = latest_text(tracker)
-        if _ASKS_FOR_HUMAN.search(text):
+        if ASKS_FOR_HUMAN.search(text):
             dispatcher.utter_message(response="utter_handoff")
             return await hand_over(tracker, "requested")
         loop = (tracker.active_loop or {}).get("name")

@@ -194,7 +194,8 @@ class CaseRepository:
                     phone_hash=self._cipher.phone_hash(_first(fields.get("phone"))),
                     updated_at=now)
             )
-            said = "补充/更正：" + "、".join(sorted(changes)) + (f"（{note}）" if note else "")
+            said = ("补充/更正：" + "、".join(sorted(changes)) + (f"（{note}）" if note else "")) if changes \
+                else (note or "补充说明")
             conn.execute(
                 insert(db.case_status_history).values(
                     case_id=row.id, status=row.status, note_encrypted=self._cipher.encrypt_text(said),

@@ -141,6 +141,7 @@ class Resident:
         answered: set[str] = set()
         state = {"corrected": not req.get("correction"), "human": not req.get("human_at_readback"),
                  "digressed": not req.get("digression"), "questions": 0}
+        wanted = {c["service"] for c in (self.conv.get("expect") or {}).get("cases") or []}
         self.say(req["opening"])
         for _ in range(MAX_TURNS):
             tracker = self.tracker()
@@ -150,6 +151,15 @@ class Resident:
             if not (tracker.get("active_loop") or {}).get("name"):
                 if slots.get("profile_offer"):
                     self.say("不用了")
+                    continue
+                if slots.get("offered_service") and slots["offered_service"] in wanted:
+                    self.say("好，帮我办吧")
+                    continue
+                options = slots.get("clarify_options") or []
+                picked = next((i for i, s in enumerate(options, 1) if s in wanted), None)
+                if picked and not state.get("clarified"):
+                    state["clarified"] = True
+                    self.say(str(picked))
                     continue
                 break
             text = self.next_text(req, slots.get("requested_slot"), answers, given, answered, state)

@@ -10,7 +10,7 @@ from actions.forms import values
 from actions.forms.base import ServiceForm, latest_intent, latest_text, names_in
 from actions.forms.service_values import check_grade, find_grade
 from actions.forms.spec import SPECS
-from nlu.rules.person_name import CHILD_RELATIONS
+from nlu.rules.person_name import CHILD_RELATIONS, read_name
 from actions.forms.submit import SubmitService
 
 
@@ -32,7 +32,10 @@ _CHILD = re.compile(r"(?:孩子|儿子|女儿|闺女|孙子|孙女|外孙|外孙
 
 def child_name_in(text: str) -> str | None:
     match = _CHILD.search(text)
-    return match.group(1) if match else None
+    if not match or read_name(text, match.start(1)) is None:
+        return None
+    start, end = read_name(text, match.start(1))
+    return text[start:end]
 
 
 class ValidateAfterSchoolCareForm(ServiceForm):
@@ -77,8 +80,12 @@ class ValidateAfterSchoolCareForm(ServiceForm):
         return {"guardian_name": value}
 
     async def extract_grade(self, dispatcher, tracker: Tracker, domain) -> dict:
+        # At the read-back a grade said again is a correction (年级说错了，是五年级).
         grade = find_grade(latest_text(tracker))
-        return {"grade": grade} if grade and not tracker.get_slot("grade") else {}
+        current = tracker.get_slot("grade")
+        if grade and (not current or tracker.get_slot("requested_slot") == "confirm") and grade != current:
+            return {"grade": grade}
+        return {}
 
     def validate_child_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         check = values.check_person_name(str(value), prefer=("served", "named", "self"))

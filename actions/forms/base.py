@@ -47,6 +47,13 @@ _AFFIRM = re.compile(r"^(?:嗯+|恩|对|对的|是的|是|没错|没问题|可�
 _NOT_AFFIRM = re.compile(r"不对|不是|错|改|不行|不可以|不好|等一下|等等|不确认|还有|但是|不过")
 
 
+ASKS_FOR_HUMAN = re.compile(r"转人工|人工服务|找人工|转个人工|人工客服|真人|(?:找|跟|和|让|叫|转)工作人员|工作人员来|"
+                            r"叫个人|找个人|换个人|找个真人")
+FREE_TEXT_SLOTS = ("description", "content", "situation", "topic")
+# A question about the centre's rules in the middle of a free-text answer (收费吗, 几点下班).
+_ASKS_ABOUT_SERVICE = re.compile(r"收费吗|要钱吗|几点|上班吗|下班|周末|要带|什么材料|怎么办理|在哪")
+
+
 def confirms(text: str) -> bool:
     text = text.strip(" ，,。.!！~～")
     return bool(_AFFIRM.match(text)) and not _NOT_AFFIRM.search(text)
@@ -60,7 +67,9 @@ def looks_like_answer(slot: str | None, text: str) -> bool:
         return False
     if slot == "confirm":
         return confirms(text)
-    if _QUESTION.search(text) and slot not in ("address", "description", "content", "situation"):
+    if slot in FREE_TEXT_SLOTS:
+        return len(text) >= 4 and not _ASKS_ABOUT_SERVICE.search(text)
+    if _QUESTION.search(text) and slot != "address":
         return False
     probe = _PROBES.get(slot)
     return bool(probe and probe(text))

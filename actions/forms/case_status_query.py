@@ -34,8 +34,9 @@ class ValidateCaseStatusQueryForm(ServiceForm):
         return ["case_number"]
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
-        if tracker.get_slot("phone") and latest_intent(tracker) == "case_status_query":
-            return []
+        if latest_intent(tracker) == "case_status_query" and (
+                tracker.get_slot("phone") or tracker.get_slot("last_case_number")):
+            return []  # the cases filed in this conversation, or by the phone already given
         return ["case_number"]
 
     async def extract_case_number(self, dispatcher, tracker: Tracker, domain) -> dict:
@@ -67,12 +68,26 @@ class ActionQueryCaseStatus(Action):
         number = tracker.get_slot("case_number")
         phone = tracker.get_slot("phone")
         try:
-            text = await self.lookup(number, phone)
+            if not number and tracker.get_slot("last_case_number"):
+                text = await self.this_conversation(tracker.sender_id, phone)
+            else:
+                text = await self.lookup(number, phone)
         except (BackofficeUnavailable, BackofficeRejected) as exc:
             logger.warning("case status lookup failed: %s", exc)
             text = "抱歉，查询系统暂时连不上，请过几分钟再试，或者说“转人工”。"
         dispatcher.utter_message(text=text)
         return [SlotSet("case_number", None), SlotSet("requested_slot", None)]
+
+    async def this_conversation(self, sender: str, phone: str | None) -> str:
+        """刚才报的那个怎么样了: every case filed in this conversation (and by its phone)."""
+        backoffice = services().backoffice
+        cases = await backoffice.cases_by_conversation(sender)
+        if phone:
+            seen = {c.get("case_number") for c in cases}
+            cases += [c for c in await backoffice.cases_by_phone(phone) if c.get("case_number") not in seen]
+        if not cases:
+            return "还没有查到办件，可能还在提交中，请稍后再问。"
+        return "查到了：\n" + "\n".join(describe_case(c) for c in cases[:5])
 
     async def lookup(self, number: str | None, phone: str | None) -> str:
         backoffice = services().backoffice

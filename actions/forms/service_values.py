@@ -75,7 +75,8 @@ def find_grade(text: str) -> int | None:
 
 _PEOPLE = re.compile(rf"({_NUM})\s*(?:个人|口人|个|人|位|名)")
 _ALONE = re.compile(r"就?我一?个人|就我自己|我自己|只有我|本人")
-_COUPLE = re.compile(r"我和(?:老伴|爱人|老婆|老公|我妈|我爸|孩子|女儿|儿子|孙子|孙女)|我们俩|我俩|两口子|夫妻")
+_COUPLE = re.compile(r"我和(?:老伴|爱人|老婆|老公|我妈|我爸|孩子|女儿|儿子|孙子|孙女|外孙|外孙女|闺女|媳妇|对象)|"
+                     r"我们俩|我俩|两口子|老两口|夫妻|我们两个|咱俩|俺俩")
 
 
 def find_participants(text: str) -> int | None:
@@ -144,12 +145,46 @@ def check_kind(text: str) -> Check:
     return Check(reason="请说一下是哪一种：1. 投诉 2. 建议。")
 
 
-_FREQUENCY = re.compile(rf"(每(?:周|星期|天|日|月)\s*{_NUM}?\s*次?|一(?:周|星期|天|个月)\s*{_NUM}\s*次|隔天|天天|每天)")
+_PERIOD = r"(?:每个?|一个?|每一?)\s*(?P<unit>周|星期|礼拜|拜|天|日|月)"
+_TIMES = rf"(?P<n>{_NUM})\s*(?:次|回|趟|遍)"
+_COUNT = re.compile(rf"{_PERIOD}[^\d一二两三四五六七八九十，,。]{{0,4}}?{_TIMES}")
+_WEEKDAYS = re.compile(r"(?:每个?|逢)?(?:周|星期|礼拜)(?P<days>[一二三四五六日天](?:[、，,和跟及]?[一二三四五六日天]){1,6})(?![次回趟遍])")
+_ONE_WEEKDAY = re.compile(r"(?:每个?|逢)(?:周|星期|礼拜)(?P<days>[一二三四五六日天])(?![次回趟遍])")
+_UNIT = {"周": "周", "星期": "周", "礼拜": "周", "拜": "周", "天": "天", "日": "天", "月": "月"}
+_DAILY = re.compile(r"每天|天天|每日|一天一次")
+_EVERY_OTHER = re.compile(r"隔天|隔一天|两天一次")
+_ONCE = re.compile(r"就这一次|只要?这?一次|就一次|一次就行|一次就够|不用经常|只来一次|就这一回|临时一次")
 
 
 def find_frequency(text: str) -> str | None:
-    match = _FREQUENCY.search(fullwidth_to_ascii(text))
-    return match.group(1) if match else None
+    """How often, in a short normal form: 每周3次, 每周一三五, 每天, 隔天, 仅一次.
+
+    一个礼拜送三回 → 每周3次; 每周一三五送 → 每周一三五; 每礼拜来两趟 → 每周2次.
+    """
+    text = fullwidth_to_ascii(text)
+    days = _WEEKDAYS.search(text) or _ONE_WEEKDAY.search(text)
+    if days:
+        listed = re.sub(r"[、，,和跟及]", "", days.group("days")).replace("天", "日")
+        return f"每周{listed}"
+    count = _COUNT.search(text)
+    if count:
+        n = _number(count.group("n"))
+        if n:
+            return f"每{_UNIT[count.group('unit')]}{n}次"
+    if _DAILY.search(text):
+        return "每天"
+    if _EVERY_OTHER.search(text):
+        return "隔天"
+    if _ONCE.search(text):
+        return "仅一次"
+    return None
+
+
+def check_frequency(text: str) -> Check:
+    found = find_frequency(text)
+    if found:
+        return Check(found)
+    return Check(reason="没听清多久一次。请说例如“每周3次”“每周一三五”，只要这一次就说“就一次”。")
 
 
 def check_free_text(text: str, what: str, example: str, min_chars: int = 4) -> Check:
@@ -176,10 +211,41 @@ def _bigrams(syllables: list[str]) -> set[tuple[str, str]]:
     return set(zip(syllables, syllables[1:]))
 
 
+_FILLER_CHARS = re.compile(r"那个|这个|还能|能报|报吗|还有|名额|的|吗|呢|吧|我和|老伴|两个人|一个人|我们|想|要|去|参加")
+
+
+def _shared_words(core: str, title: str) -> int:
+    """Longest run of characters the resident's words share with the title (教手机的课 → 手机)."""
+    best = 0
+    for i in range(len(core)):
+        for j in range(i + 2, len(core) + 1):
+            if core[i:j] in title:
+                best = max(best, j - i)
+            else:
+                break
+    return best
+
+
+def _in_order(short: str, title: str) -> bool:
+    at = 0
+    for ch in short:
+        at = title.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
 def _title_score(said: str, title: str) -> float:
     core = _GENERIC.sub("", said)
     if len(core) >= 2 and core in title:
         return 100.0
+    plain = _FILLER_CHARS.sub("", core)
+    shared = _shared_words(plain, title)
+    if shared >= 2:
+        return 84.0 + min(shared, 6)
+    if 2 <= len(plain) <= 6 and _in_order(plain, title):
+        return 83.0  # 防骗 → 防诈骗讲座
     title_syl = lazy_pinyin(title, style=Style.NORMAL)
     said_syl = lazy_pinyin(core, style=Style.NORMAL)
     hits = len(_bigrams(title_syl) & _bigrams(said_syl))

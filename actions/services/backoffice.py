@@ -82,6 +82,13 @@ class BackofficeClient:
         body = response.json()
         return body.get("cases", body) if isinstance(body, dict) else body
 
+    async def cases_by_conversation(self, conversation_id: str) -> list[dict[str, Any]]:
+        response = await self._request("GET", "/api/v1/cases", params={"conversation_id": conversation_id})
+        if response.status_code != 200:
+            raise BackofficeRejected(f"list cases: HTTP {response.status_code}")
+        body = response.json()
+        return body.get("cases", body) if isinstance(body, dict) else body
+
     async def activities(self) -> list[dict[str, Any]]:
         """The live catalogue; places left are checked again when the case is filed."""
         response = await self._request("GET", "/api/v1/activities")

@@ -76,6 +76,8 @@ _REWRITES = (("明早", "明天早上"), ("今早", "今天早上"), ("明晚", 
 # Words after a time that JioNLP reads as an open span (十点开始送, 三点以后): dropped.
 _AFTER_CLOCK = re.compile(r"开始|以后|之后|左右|前后|以前|之前|起")
 _CLOCK_END = set("点分半午上下天号日一二三四五六七八九十两0123456789")
+# What follows 现在 when it means "by now", not "at once" (现在对了, 现在住在…).
+_NOT_A_MOMENT = set("对好行可以是没不住在的有都还也")
 _HALFDAY = re.compile(r"凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间|今晚|晚")
 _HALFDAY_START = {"上午": (9, 0), "早上": (9, 0), "早晨": (9, 0), "中午": (12, 0),
                   "下午": (14, 0), "傍晚": (17, 0), "晚上": (19, 0), "今晚": (19, 0),
@@ -339,6 +341,8 @@ def find_times(text: str, now: datetime) -> list[TimeMatch]:
             kept.append(match)
     result = []
     for lo, hi, moment, grain in sorted(kept, key=lambda m: m[0]):
+        if norm[lo:hi] in ("现在", "目前", "当前") and norm[hi:hi + 1] and norm[hi] in _NOT_A_MOMENT:
+            continue  # 现在对了 / 现在住在…: not a time anyone books
         start, end = starts[lo], ends[hi - 1]
         result.append(TimeMatch(start, end, text[start:end], _fmt(moment, grain),
                                 grain == "minute", grain))

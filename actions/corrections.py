@@ -1,0 +1,77 @@
+"""Something said after the case was filed: a correction (刚才电话说错了，是139…) or a
+detail to add. It is never dropped: the value is amended in the filed case and the
+resident told what changed; when no value can be read, the words go to the case as a
+note for staff. Used by the actions that handle values and 不对 outside a form."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import values
+from actions.forms.base import now_local
+from actions.forms.spec import LABELS, SPECS, display
+from actions.handover import describe_iso
+from actions.services.registry import services
+from nlu.rules.person_name import best_name, find_person_names
+
+logger = logging.getLogger(__name__)
+CORRECTION = re.compile(r"说错|写错|记错|搞错|弄错|错了|改成|改一下|改为|换成|应该是|不对|更正|补充|忘了说|还有个")
+
+
+def _new_values(text: str, spec_fields: tuple[str, ...]) -> Dict[str, Any]:
+    found: Dict[str, Any] = {}
+    phone = values.check_phone(text)
+    if phone.ok and "phone" in spec_fields:
+        found["phone"] = phone.value
+    ids = values.find_id_numbers(text)
+    if ids and "id_number" in spec_fields:
+        found["id_number"] = ids[0].value
+    address = values.find_address(text)
+    if address and "address" in spec_fields:
+        found.update(address=address.text, building=address.building, unit=address.unit, room=address.room)
+    time_field = next((f for f in ("appointment_time", "preferred_time") if f in spec_fields), None)
+    when = values.resolve_time(text, now_local()) if time_field else None
+    if when:
+        found[time_field] = when.value
+    name = best_name(find_person_names(text))
+    if name and "person_name" in spec_fields:
+        found["person_name"] = name.value
+    return found
+
+
+async def late_correction(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Any] | None:
+    """Amend the conversation's last filed case; None when this is no correction of one."""
+    case_number = tracker.get_slot("last_case_number")
+    text = (tracker.latest_message.get("text") or "").strip()
+    if not case_number or not CORRECTION.search(text):
+        return None
+    backoffice = services().backoffice
+    try:
+        case = await backoffice.get_case(case_number)
+    except Exception as exc:
+        logger.warning("case for a late correction unavailable: %s", type(exc).__name__)
+        case = None
+    spec = SPECS.get((case or {}).get("service", ""))
+    changes = _new_values(text, spec.fields if spec else ("phone", "address", "person_name"))
+    try:
+        if changes:
+            await backoffice.amend_case(case_number, changes, note="居民在提交后更正")
+        else:
+            await backoffice.amend_case(case_number, {}, note=f"居民补充：{text[:200]}")
+    except Exception as exc:
+        logger.warning("late correction not amended: %s", type(exc).__name__)
+        dispatcher.utter_message(text=f"抱歉，办件 {case_number} 暂时没能修改。我已经记下了，"
+                                      f"您也可以说“转人工”，请工作人员帮您改。")
+        return []
+    if changes:
+        said = "，".join(f"{LABELS.get(k, k)}改为{display(k, v, describe_iso)}" for k, v in changes.items()
+                        if k not in ("building", "unit", "room"))
+        dispatcher.utter_message(text=f"好的，已更正办件 {case_number}：{said}。还有别的要改的吗？")
+    else:
+        dispatcher.utter_message(text=f"好的，您说的情况已经作为补充说明记在办件 {case_number} 上，"
+                                      f"工作人员处理时会看到。")
+    return []
