@@ -260,9 +260,9 @@ class ActionLateDetails(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        from actions.corrections import late_correction
+        from actions.corrections import late_correction, repeat_request
 
-        corrected = await late_correction(dispatcher, tracker)
+        corrected = repeat_request(tracker) or await late_correction(dispatcher, tracker)
         if corrected is None:
             dispatcher.utter_message(response="utter_default")
             return []

@@ -9,6 +9,7 @@ import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import values
@@ -75,3 +76,18 @@ async def late_correction(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         dispatcher.utter_message(text=f"好的，您说的情况已经作为补充说明记在办件 {case_number} 上，"
                                       f"工作人员处理时会看到。")
     return []
+
+
+_AGAIN = re.compile(r"(?:再|也|还|同样)(?:给|帮|替|为)?.{0,6}?(?:约|办|报|申请|登记|弄)(?:一个|一下|个)?|"
+                    r"(?:一样|同样)的?也?(?:给|帮)")
+
+
+def repeat_request(tracker: Tracker) -> List[Any] | None:
+    """再给我老婆也约一个: the service just filed once more, for the person named now."""
+    again = tracker.get_slot("last_service")
+    text = tracker.latest_message.get("text") or ""
+    if not again or again not in SPECS or again == "emergency_help" or (tracker.active_loop or {}).get("name"):
+        return None
+    if not _AGAIN.search(text):
+        return None
+    return [SlotSet("repeat_service", True), FollowupAction(f"{again}_form")]

@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import emergency_handover
+from actions.corrections import repeat_request
 from actions.handover import hand_over
 from actions.forms.base import ASKS_FOR_HUMAN, latest_text
 from bot.catalogue import CONVERSATION_TOPIC_ZH
@@ -47,6 +48,9 @@ class ActionClarify(Action):
         if ASKS_FOR_HUMAN.search(text):
             dispatcher.utter_message(response="utter_handoff")
             return await hand_over(tracker, "requested")
+        repeated = repeat_request(tracker)
+        if repeated:
+            return repeated
         loop = (tracker.active_loop or {}).get("name")
         if loop:
             # Inside a form an unsure reading is most likely an answer said in the

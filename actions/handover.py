@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
 from actions.forms.spec import display
-from actions.forms.values import describe_time, parse_iso
+from actions.forms.values import WEEKDAYS_ZH, describe_time, parse_iso
 from actions.services.registry import services
 from state.handoff import Handoff
 
@@ -26,6 +26,8 @@ def active_service(tracker: Tracker) -> str | None:
 
 def describe_iso(value: str) -> str:
     dt = parse_iso(value, None)
+    if dt and "T" not in str(value):  # a day without a time
+        return f"{dt.month}月{dt.day}日（周{WEEKDAYS_ZH[dt.weekday()]}）"
     return describe_time(dt) if dt else value
 
 

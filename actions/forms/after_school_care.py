@@ -14,12 +14,16 @@ from nlu.rules.person_name import CHILD_RELATIONS, read_name
 from actions.forms.submit import SubmitService
 
 
+# In after-school care a brother or sister named is one of the children (姐姐叫许婉清).
+_KIDS = CHILD_RELATIONS | {"姐姐", "哥哥", "弟弟", "妹妹", "姐", "哥", "弟", "妹", "老大", "老二", "大的", "小的"}
+
+
 def _pick(names: List[dict], roles: tuple[str, ...], child: bool | None = None) -> str | None:
     for role in roles:
         for name in names:
             if name.get("name_role") != role:
                 continue
-            if child is not None and (name.get("relation") in CHILD_RELATIONS) != child:
+            if child is not None and (name.get("relation") in _KIDS) != child:
                 continue
             return name["value"]
     return None

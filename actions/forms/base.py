@@ -49,6 +49,10 @@ _NOT_AFFIRM = re.compile(r"不对|不是|错|改|不行|不可以|不好|等一�
 
 ASKS_FOR_HUMAN = re.compile(r"转人工|人工服务|找人工|转个人工|人工客服|真人|(?:找|跟|和|让|叫|转)工作人员|工作人员来|"
                             r"叫个人|找个人|换个人|找个真人")
+# A relation word in a new request: it is for that person (给我老婆也约一个, 我爸的也办一下).
+_SOMEONE_ELSE = re.compile("(?:给|帮|替|为|还有|再|也)(?:我|俺|咱)?(?:家)?(?:" + "|".join(
+    ("老伴", "爱人", "老公", "老婆", "媳妇", "丈夫", "妻子", "爸", "妈", "父亲", "母亲", "老人", "外婆", "外公",
+     "奶奶", "爷爷", "婆婆", "公公", "岳父", "岳母", "孩子", "儿子", "女儿", "哥", "姐", "弟", "妹")) + ")")
 FREE_TEXT_SLOTS = ("description", "content", "situation", "topic")
 # A question about the centre's rules in the middle of a free-text answer (收费吗, 几点下班).
 _ASKS_ABOUT_SERVICE = re.compile(r"收费吗|要钱吗|几点|上班吗|下班|周末|要带|什么材料|怎么办理|在哪")
@@ -148,10 +152,24 @@ class ServiceForm(FormValidationAction):
         """Values a message may carry that are never asked for (每周3次, 匿名)."""
         return []
 
+    def new_person(self, tracker: Tracker) -> List[EventType]:
+        """A second request in the conversation for someone else (再给我老婆约一个, 还有我爸的):
+        the earlier person's name and ID are not carried over; the phone and address are,
+        and are read back for checking."""
+        if not tracker.get_slot("last_case_number") or tracker.get_slot("requested_slot"):
+            return []
+        if not (latest_intent(tracker) == self.service or tracker.get_slot("repeat_service")):
+            return []
+        text = latest_text(tracker)
+        named = any(n.get("name_role") in ("served", "named") for n in names_in(tracker))
+        if named or not _SOMEONE_ELSE.search(text):
+            return []
+        return [SlotSet("person_name", None), SlotSet("id_number", None), SlotSet("repeat_service", None)]
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         # rasa-sdk returns only slots the form requires; optional ones travel here.
-        side = self.side_values(tracker)
+        side = self.new_person(tracker) + self.side_values(tracker)
         tracker.add_slots(side)
         return side + await super().run(dispatcher, tracker, domain)
 
@@ -314,8 +332,10 @@ class ServiceForm(FormValidationAction):
 
     def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher,
                                   tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        offered = tracker.get_slot("offered_times") or []
+        day_hint = offered[0] if offered and len({o[:10] for o in offered}) == 1 else None
         check = values.check_appointment(value, latest_text(tracker), now_local(),
-                                         services().office_hours)
+                                         services().office_hours, day_hint)
         if check.ok:
             check.extra["offered_times"] = None
         return self._result("appointment_time", check, dispatcher, tracker)

@@ -90,8 +90,11 @@ class ActionHandleYesNo(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         if not (tracker.get_slot("profile_offer") and _offer_was_last(tracker)):
-            from actions.corrections import late_correction
+            from actions.corrections import late_correction, repeat_request
 
+            repeated = repeat_request(tracker)
+            if repeated:
+                return repeated + [SlotSet("profile_offer", None)]
             corrected = await late_correction(dispatcher, tracker)
             if corrected is not None:
                 return corrected + [SlotSet("profile_offer", None)]

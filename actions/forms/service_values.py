@@ -246,6 +246,9 @@ def _title_score(said: str, title: str) -> float:
         return 84.0 + min(shared, 6)
     if 2 <= len(plain) <= 6 and _in_order(plain, title):
         return 83.0  # 防骗 → 防诈骗讲座
+    for clause in re.split(r"[，,。.!！?？…、\s]+|那|还有|位置|报", plain):
+        if 2 <= len(clause) <= 4 and _in_order(clause, title) and clause[0] in title[:2]:
+            return 82.0  # 满了啊，那防骗的讲座还有位置吧 → 防诈骗讲座
     title_syl = lazy_pinyin(title, style=Style.NORMAL)
     said_syl = lazy_pinyin(core, style=Style.NORMAL)
     hits = len(_bigrams(title_syl) & _bigrams(said_syl))

@@ -91,6 +91,7 @@ class SubmitService(Action, ABC):
         self.tell(dispatcher, result.case_number)
         if result.case_number:
             events.append(SlotSet("last_case_number", result.case_number))
+        events.append(SlotSet("last_service", self.spec.service))
         return events + await self.after_filing(dispatcher, tracker)
 
     async def after_filing(self, dispatcher: CollectingDispatcher,

@@ -150,10 +150,19 @@ def _first_future(text: str, now: datetime) -> str | None:
     return match.value if match else None
 
 
-def check_appointment(value: Any, text: str, now: datetime, hours: OfficeHours) -> Check:
-    """An appointment inside office hours, in the future, within the horizon."""
+_SAYS_DAY = re.compile(r"[天日号周月]|星期|礼拜|今|明|后天|下周|这周|[0-9]+[./-][0-9]+")
+
+
+def check_appointment(value: Any, text: str, now: datetime, hours: OfficeHours,
+                      day_hint: str | None = None) -> Check:
+    """An appointment inside office hours, in the future, within the horizon.
+
+    ``day_hint``: the day the assistant just offered times on (12月16日具体几点？), so a
+    bare 上午十点 in answer means that day, not today."""
     if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}", value):
         value = _first_future(text, now)
+    if value and day_hint and "T" in value and not _SAYS_DAY.search(text):
+        value = f"{day_hint[:10]}T{value[11:16]}"
     dt = parse_iso(value, now.tzinfo) if value else None
     if dt is None:
         return Check(reason="没听清时间。请说具体的日期和时间，例如“下周一上午10点”")

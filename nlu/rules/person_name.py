@@ -49,6 +49,7 @@ RELATIONS = sorted("""
 叔叔 阿姨 舅舅 舅妈 姑姑 姑妈 姨妈 小姨 婶婶 伯伯 大爷 大妈 大伯 叔
 邻居 朋友 同事 家属 亲戚 老邻居
 申请人 认证人 当事人 服务对象 被认证人 预约人 报名人 参加人
+阿婆 阿公 阿伯 阿爷 阿嬷 阿妈 阿爸 老太婆 老爷爷 老奶奶
 """.split(), key=len, reverse=True)
 CHILD_RELATIONS = frozenset(
     "孩子 儿子 女儿 闺女 孙子 孙女 外孙 外孙女 小孩 小孩子 娃 娃娃 宝宝 小朋友 学生 大儿子 小儿子 大女儿 小女儿".split())
@@ -134,7 +135,9 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     # 我是他闺女林小红 / 我是老人的女儿，叫林小红 / 我是孩子妈妈刘敏
     ("helper", re.compile(rf"我(?:就)?是{_POSSESSOR}(?P<rel>{_REL})(?:[，,\s]*(?:我)?{_CALLED})?[，,\s]*(?P<n>)")),
     # 我老伴叫周玉芬 / 孙子叫陈浩然 / 我妈的名字是王秀英 / 老人叫李桂兰
-    ("served", re.compile(rf"(?<!我是)(?<!是){_POSSESSOR}(?P<rel>{_REL}){_CALLED}[\s，,:：]*(?P<n>)")),
+    ("served", re.compile(rf"(?<!我是)(?<!是){_POSSESSOR}(?P<rel>{_REL})[\s，,]*{_CALLED}[\s，,:：]*(?P<n>)")),
+    # 是我老伴 叫黎明华 / 是我外婆，她叫…
+    ("served", re.compile(rf"是(?:我|俺|咱)们?家?的?(?P<rel>{_REL})[\s，,]*(?:她|他)?(?:叫做?|名叫|名字叫|名字是)[\s:：]*(?P<n>)")),
     # 是我外婆，名字叫钱桂香 / 我外婆，她叫钱桂香 / 给我妈办，她名字是王秀英
     ("served", re.compile(rf"(?<!我)(?:是|给|帮|替|为)?{_POSSESSOR}(?P<rel>{_REL})[^。？?！!]{{0,8}}?[，,\s]"
                           rf"(?:她|他|老人|名字|姓名)的?(?:名字|姓名)?{_CALLED}[\s:：]*(?P<n>)")),
@@ -212,6 +215,12 @@ def bare_name(text: str) -> str | None:
     segments = [seg for seg in re.split(r"[\s，。,.！!？?、;；]+", text) if seg]
     if len(segments) > 1 and all(_SPELLING.search(seg) for seg in segments[1:]):
         text = segments[0]
+    elif len(segments) > 1:
+        # 沈阿婆，沈惠珍 / 家长写我，许志刚: the one part that is a full name
+        full = [seg for seg in segments if _BARE.match(seg) and _surname_len(seg) and read_name(seg, 0)
+                and read_name(seg, 0)[1] == len(seg) and not any(r in seg for r in RELATIONS)]
+        if len(full) == 1:
+            return full[0]
     text = re.sub(r"[\s，。,.！!？?、]", "", text)
     text = re.sub(r"^(?:叫|是|姓名是|名字是|就叫)", "", _FILLER.sub("", text))
     text = _FILLER.sub("", text)

@@ -99,8 +99,9 @@ _BARE_DAY = re.compile(r"^[\d零一二两三四五六七八九十]+[号日]?$")
 _ADDRESS_NEXT = re.compile(r"^\s*(?:号?楼|栋|幢|座|单元|室|层|院|门|线|床)")
 # digit_runs joins digits across dashes and spaces, so 2026-12-05 09 is a run too.
 _ISO_DATE = re.compile(r"\d{4}([-/.])\d{1,2}\1\d{1,2}(\s+\d{1,2})?")
+_CN_MONTH = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"十一": 11, "十二": 12}
 _NOW_WORDS = re.compile(r"一会儿?|待会儿?|等会儿?|马上|立刻|立即")
-_MONTH_END = re.compile(r"(这个|本|下个?)?月底")
+_MONTH_END = re.compile(r"(这个|本|下个?|[一二三四五六七八九十]{1,2}|1[0-2]|[1-9])?月底")
 _DOT_DATE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[号日]?"
                        r"(?![\d.%]|元|块|米|斤|公斤|岁|度|万|千|倍)")
 
@@ -226,6 +227,11 @@ def _custom_matches(norm: str, now: datetime) -> list[tuple[int, int, datetime, 
         first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         if m.group(1) in ("下", "下个"):
             first = _add_month(first)
+        elif m.group(1) and m.group(1) not in ("这个", "本"):
+            month = int(m.group(1)) if m.group(1).isdigit() else _CN_MONTH.get(m.group(1))
+            if not month:
+                continue
+            first = first.replace(month=month, year=now.year + (month < now.month))
         found.append((m.start(), m.end(), _add_month(first) - timedelta(days=1), "day"))
     for m in _DOT_DATE.finditer(norm):
         with contextlib.suppress(ValueError):  # 2.30 is not a date
