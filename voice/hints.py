@@ -20,7 +20,7 @@ from nlu.rules.vocab import (CONSULTATION_TYPE, CERT_METHOD, REPAIR_CATEGORY, SE
 
 logger = logging.getLogger(__name__)
 
-_OPENING = "您好，我想报修，家里水管漏水了，电话13812345678。转人工。"
+_OPENING = "您好，我想报修，家里厨房水管漏水了，电话13812345678。转人工。"
 _ADDRESS = "我住{place}3号楼2单元502室。"
 _SLOT_SENTENCES: dict[str, str] = {
     "phone": "我的电话是13812345678，手机号码15900001234。",
@@ -34,6 +34,8 @@ _SLOT_SENTENCES: dict[str, str] = {
     "content": "楼下广场舞声音太大，晚上10点还在跳。",
     "anonymous": "匿名，不用留电话。",
     "kind": "我要投诉，提个建议。",
+    "preferred_time": "明天下午3点以后，随时都可以，周六上午。",
+    "frequency": "每周3次，每天中午。",
 }
 _TABLES = {"repair_category": REPAIR_CATEGORY, "service_type": SERVICE_TYPE,
            "consultation_type": CONSULTATION_TYPE, "cert_method": CERT_METHOD}

@@ -18,7 +18,7 @@ from voice.transports.audiosocket import HANGUP, UUID, pack, read_message
 pytestmark = pytest.mark.slow
 
 ANSWERS = {"address": "3号楼2单元502", "repair_category": "水管", "description": "厨房水管一直在漏水",
-           "confirm": "对"}
+           "preferred_time": "随时都可以", "confirm": "对"}
 
 
 async def ws_call(gateway, **start):

@@ -22,10 +22,11 @@ from voice.transports.audiosocket import AUDIO, HANGUP, UUID, pack, read_message
 
 pytestmark = pytest.mark.slow
 RATE = 8000
-OPENING = "我家厨房水管漏水了，想报修。"
+OPENING = "我家水管漏水了，想报修。"
 # Spoken forms (what a caller says), by the question being answered.
 ANSWERS = {"address": "阳光小区三号楼二单元五零二。", "repair_category": "水管漏水。",
-           "description": "厨房的水管一直在漏水。", "confirm": "对，没错。"}
+           "description": "厨房的水管一直在漏水。", "preferred_time": "随时都可以。",
+           "confirm": "对，没错。"}
 MAX_TURNS = 10
 
 
@@ -76,7 +77,7 @@ def assert_case_filed(stack, sender: str, caller: str, transport: str) -> None:
     cases = stack.cases(conversation_id=sender)
     assert len(cases) == 1, cases
     assert cases[0]["service"] == "property_repair" and cases[0]["channel"] == "voice"
-    assert cases[0]["fields"]["repair_category"] == "water"
+    assert cases[0]["fields"]["repair_category"] == "water", cases[0]["fields"]
     assert any(c["case_number"] == cases[0]["case_number"] for c in stack.cases(phone=caller))
     metadata = stack.tracker(sender)["latest_message"]["metadata"]
     assert metadata["caller_number"] == caller and metadata["transport"] == transport
