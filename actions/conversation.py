@@ -202,7 +202,8 @@ class ActionResumeForm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        events: List[EventType] = [SlotSet("handoff_reason", None), SlotSet("paused_form", None)]
+        events: List[EventType] = [SlotSet("handoff_reason", None), SlotSet("paused_form", None),
+                                   SlotSet("form_stopped", None)]
         loop = tracker.get_slot("paused_form")
         spec = SPECS.get((loop or "")[: -len("_form")])
         if not loop or spec is None:

@@ -170,6 +170,11 @@ class ServiceForm(FormValidationAction):
                   domain: DomainDict) -> List[EventType]:
         # rasa-sdk returns only slots the form requires; optional ones travel here.
         side = self.new_person(tracker) + self.side_values(tracker)
+        if (tracker.get_slot("requested_slot") and ASKS_FOR_HUMAN.search(latest_text(tracker))
+                and self.service not in ("case_status_query", "emergency_help")):
+            # 收费吗？我想跟工作人员说: whatever the classifier made of it, a person comes
+            # next; the form stops here and resumes where it was after the hand-back.
+            side.append(SlotSet("form_stopped", "requested"))
         tracker.add_slots(side)
         return side + await super().run(dispatcher, tracker, domain)
 

@@ -106,7 +106,7 @@ _ALL = (
         service="after_school_care",
         title="四点半课堂报名",
         fields=("child_name", "grade", "guardian_name", "phone"),
-        reset=("child_name", "grade", "guardian_name"),
+        reset=("child_name", "grade"),  # a second child has the same guardian
         extra_fields=(),
     ),
     ServiceSpec(

@@ -77,6 +77,11 @@ class SubmitService(Action, ABC):
             events = await hand_over(tracker, "validation_failed", service=self.spec.service)
             dispatcher.utter_message(response="utter_handoff")
             return events + [SlotSet("form_stopped", None), SlotSet("validation_failures", None)]
+        if stopped == "requested":
+            dispatcher.utter_message(response="utter_handoff")
+            events = await hand_over(tracker, "requested", service=self.spec.service)
+            return events + [SlotSet("form_stopped", None),
+                             SlotSet("paused_form", f"{self.spec.service}_form")]
         if stopped:
             return reset_events(self.spec)  # the validator already said why
         if tracker.get_slot("confirm") is not True:

@@ -26,7 +26,7 @@ class RasaClient:
         params = dict(self._params, include_events="NONE")
         if output_channel:
             params.update(output_channel=output_channel, execute_side_effects="true")
-        url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        url = f"{self._base}/conversations/{quote(conversation_id, safe=':')}/tracker/events"
         try:
             response = await self._http.post(url, params=params, json=events, timeout=30)
         except httpx.HTTPError as error:
@@ -42,7 +42,7 @@ class RasaClient:
         params = dict(self._params, include_events="NONE")
         if output_channel:
             params["output_channel"] = output_channel
-        url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/trigger_intent"
+        url = f"{self._base}/conversations/{quote(conversation_id, safe=':')}/trigger_intent"
         try:
             response = await self._http.post(url, params=params, json={"name": intent}, timeout=30)
         except httpx.HTTPError as error:
@@ -53,7 +53,7 @@ class RasaClient:
         return response.json()
 
     async def slots(self, conversation_id: str) -> dict[str, Any]:
-        url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker"
+        url = f"{self._base}/conversations/{quote(conversation_id, safe=':')}/tracker"
         try:
             response = await self._http.get(url, params=dict(self._params, include_events="NONE"),
                                             timeout=10)
