@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.forms.base import ServiceForm, latest_intent, latest_text
-from actions.forms.property_repair import clean_description
+from actions.forms.property_repair import strip_contact
 from actions.forms.service_values import check_free_text, check_kind, find_kind
 from actions.forms.spec import SPECS
 from actions.forms.submit import SubmitService
@@ -40,7 +40,7 @@ class ValidateComplaintSuggestionForm(ServiceForm):
     async def extract_content(self, dispatcher, tracker: Tracker, domain) -> dict:
         if tracker.get_slot("content") or latest_intent(tracker) != self.service:
             return {}
-        text = clean_description(latest_text(tracker))
+        text = strip_contact(latest_text(tracker))
         return {"content": text} if len(_ASKING.sub("", text)) >= 6 else {}
 
     def validate_kind(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
@@ -49,7 +49,7 @@ class ValidateComplaintSuggestionForm(ServiceForm):
         return self._result("kind", check_kind(str(value)), dispatcher, tracker)
 
     def validate_content(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        check = check_free_text(clean_description(str(value)), "具体情况",
+        check = check_free_text(strip_contact(str(value)), "具体情况",
                                 "小区东门晚上路灯一直不亮")
         return self._result("content", check, dispatcher, tracker)
 

@@ -26,6 +26,11 @@ _LEAD = re.compile(r"^(?:喂+|你好|您好|在吗|那个|就是|嗯+|报修|保
 _ANY = re.compile(r"随时|都行|都可以|尽快|越快越好|什么时候都|没要求|不限|任何时间|都方便|看你们|你们定")
 
 
+def strip_contact(text: str) -> str:
+    """A complaint's words as said, places included, without phone or ID numbers."""
+    return _trim(_CONTACT.sub("", normalise_digit_runs(text))) or text.strip()
+
+
 def clean_description(text: str) -> str:
     """The problem in the resident's words, without the address, phone, visit time or
     the words that only ask for the service."""
@@ -86,9 +91,12 @@ class ValidatePropertyRepairForm(ServiceForm):
         return {"repair_category": match.value if match else "other"}
 
     async def extract_preferred_time(self, dispatcher, tracker: Tracker, domain) -> dict:
-        if tracker.get_slot("preferred_time"):
-            return {}
         text = latest_text(tracker)
+        if tracker.get_slot("preferred_time"):
+            # 时间改一下，改成周六上午十点 at the read-back
+            changed = values.corrected_time(text, now_local()) \
+                if tracker.get_slot("requested_slot") == "confirm" else None
+            return {"preferred_time": changed} if changed else {}
         requested = tracker.get_slot("requested_slot")
         if requested == "preferred_time" and _ANY.search(text) and not find_times(text, now_local()):
             return {"preferred_time": ANY_TIME}

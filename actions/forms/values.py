@@ -145,9 +145,25 @@ def _grain(value: str, text: str, now: datetime) -> str:
     return "minute" if "T" in value else "day"
 
 
+_CHANGE_TO = re.compile(r"改成|改到|改为|换成|换到|调到|挪到|应该是|不是.{1,12}?是")
+
+
 def _first_future(text: str, now: datetime) -> str | None:
+    """The time meant: after 改成/换到 the new one (下周四我有事，改成下周五上午十点)."""
+    cue = None
+    for cue in _CHANGE_TO.finditer(text):
+        pass
+    if cue is not None:
+        later = resolve_time(text[cue.end():], now)
+        if later:
+            return later.value
     match = resolve_time(text, now)
     return match.value if match else None
+
+
+def corrected_time(text: str, now: datetime) -> str | None:
+    """A time said after 改成/换到, if the message changes one."""
+    return _first_future(text, now) if _CHANGE_TO.search(text) else None
 
 
 _SAYS_DAY = re.compile(r"[天日号周月]|星期|礼拜|今|明|后天|下周|这周|[0-9]+[./-][0-9]+")
@@ -159,8 +175,8 @@ def check_appointment(value: Any, text: str, now: datetime, hours: OfficeHours,
 
     ``day_hint``: the day the assistant just offered times on (12月16日具体几点？), so a
     bare 上午十点 in answer means that day, not today."""
-    if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}", value):
-        value = _first_future(text, now)
+    if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}", value) or _CHANGE_TO.search(text):
+        value = _first_future(text, now) or (value if isinstance(value, str) else None)
     if value and day_hint and "T" in value and not _SAYS_DAY.search(text):
         value = f"{day_hint[:10]}T{value[11:16]}"
     dt = parse_iso(value, now.tzinfo) if value else None
@@ -190,8 +206,8 @@ def _suggest(reason: str, suggestions: list[datetime]) -> Check:
 
 def check_preferred_time(value: Any, text: str, now: datetime, horizon_days: int = 30) -> Check:
     """A repair visit may be any future time within the horizon."""
-    if not isinstance(value, str):
-        value = _first_future(text, now)
+    if not isinstance(value, str) or _CHANGE_TO.search(text):
+        value = _first_future(text, now) or (value if isinstance(value, str) else None)
     dt = parse_iso(value, now.tzinfo) if value else None
     if dt is None:
         return Check(reason="没听清时间，例如“明天上午”。")

@@ -47,6 +47,7 @@ _ESTATE_SUFFIX = (r"小区|花园|花苑|家园|新村|新苑|公寓|大厦|社�
 # Where a name stops when reading backwards: punctuation, pronouns, the verbs
 # that come before an address (我住在, 到, 去), and digits of an earlier part.
 _NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是去到来的了给把从往于就写填叫说 \t\n0123456789")
+_LEAD_BEFORE = re.compile(r"(?:家住|家里|家在|我家|俺家|咱家|住|地址|位置|位于|就在)$")
 _LEAD_FILLER = re.compile(r"^(?:家住|家里|家|住|地址|位置|位于|就在|在)+")
 _NOT_PLACE_NAMES = re.compile(r"^(?:小|这|那|哪|附近|旁边|对面|我们|咱们|俺们|隔壁|本|该|各|每|一个|整个)$")
 
@@ -135,7 +136,9 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
             name = text[pos:m.start()]
             if not (1 <= len(name) <= 8) or any(ch in _NAME_STOP for ch in name):
                 continue
-            if _NOT_PLACE_NAMES.match(name) or re.search(_NUM + r"$", name) or name in _NOT_ESTATES \
+            numbered_village = kind == "estate" and re.fullmatch(_NUM, name) and m.group(0) in ("村", "区", "街坊")
+            if _NOT_PLACE_NAMES.match(name) or (re.search(_NUM + r"$", name) and not numbered_village) \
+                    or name in _NOT_ESTATES \
                     or any(name.endswith(w) for w in _INDOOR):
                 continue
             part = _Part(kind, pos, m.end(), suffix=m.group(0))
@@ -254,7 +257,7 @@ def _starts(text: str):
     a numbered part begins."""
     for pos in range(len(text)):
         prev = text[pos - 1] if pos else "，"
-        yield pos, prev in _NAME_STOP or bool(_LEAD_FILLER.search(text[max(0, pos - 3):pos]))
+        yield pos, prev in _NAME_STOP or bool(_LEAD_BEFORE.search(text[max(0, pos - 3):pos]))
 
 
 def find_address(text: str) -> AddressMatch | None:
@@ -263,6 +266,8 @@ def find_address(text: str) -> AddressMatch | None:
     for pos, boundary in _starts(ascii_text):
         if ascii_text[pos] in " \t\n，,。":
             continue
+        if ascii_text[pos] == "家" and _named_at(ascii_text, pos + 1, ("district", "road", "estate")):
+            continue  # 我家东风小区…: the name starts after 家
         first = (_named_at(ascii_text, pos, ("district", "road", "estate")) if boundary else None) \
             or _own_community_at(ascii_text, pos)
         if first is None and _LEAD_FILLER.match(ascii_text[pos:]):

@@ -74,7 +74,7 @@ def _jionlp() -> Any:
 _REWRITES = (("明早", "明天早上"), ("今早", "今天早上"), ("明晚", "明天晚上"),
              ("：", ":"), ("．", "."))
 # Words after a time that JioNLP reads as an open span (十点开始送, 三点以后): dropped.
-_AFTER_CLOCK = re.compile(r"开始|以后|之后|左右|前后|以前|之前|起")
+_AFTER_CLOCK = re.compile(r"开始|以后|之后|左右|前后|以前|之前|起|后(?![天年])")
 _CLOCK_END = set("点分半午上下天号日一二三四五六七八九十两0123456789")
 # What follows 现在 when it means "by now", not "at once" (现在对了, 现在住在…).
 _NOT_A_MOMENT = set("对好行可以是没不住在的有都还也")
