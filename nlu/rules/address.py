@@ -46,7 +46,7 @@ _ESTATE_SUFFIX = (r"小区|花园|花苑|家园|新村|新苑|公寓|大厦|社�
                   r"佳苑|广场|苑|里|庄|村|城|府|湾|庭|园|坊|宿舍")
 # Where a name stops when reading backwards: punctuation, pronouns, the verbs
 # that come before an address (我住在, 到, 去), and digits of an earlier part.
-_NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是去到来的了给把从往于就写填叫说 \t\n0123456789")
+_NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是去到来的了给把从往于就写填叫说想让要请帮 \t\n0123456789")
 _LEAD_BEFORE = re.compile(r"(?:家住|家里|家在|我家|俺家|咱家|住|地址|位置|位于|就在)$")
 _LEAD_FILLER = re.compile(r"^(?:家住|家里|家|住|地址|位置|位于|就在|在)+")
 _NOT_PLACE_NAMES = re.compile(r"^(?:小|这|那|哪|附近|旁边|对面|我们|咱们|俺们|隔壁|本|该|各|每|一个|整个)$")
@@ -136,7 +136,8 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
             name = text[pos:m.start()]
             if not (1 <= len(name) <= 8) or any(ch in _NAME_STOP for ch in name):
                 continue
-            numbered_village = kind == "estate" and re.fullmatch(_NUM, name) and m.group(0) in ("村", "区", "街坊")
+            numbered_village = kind == "estate" and m.group(0) in ("村", "区", "街坊") and (
+                re.fullmatch(_NUM, name) or re.search(r"[\u4e00-\u9fff][一二三四五六七八九十]$", name))
             if _NOT_PLACE_NAMES.match(name) or (re.search(_NUM + r"$", name) and not numbered_village) \
                     or name in _NOT_ESTATES \
                     or any(name.endswith(w) for w in _INDOOR):
@@ -220,6 +221,8 @@ def _accept(text: str, parts: list[_Part]) -> AddressMatch | None:
     unit = next((p for p in parts if p.kind == "unit"), None)
     room = next((p for p in parts if p.kind == "room"), None)
     start, end = parts[0].start, parts[-1].end
+    while end > start and text[end - 1].isspace():
+        end -= 1
     return AddressMatch(start, end, text[start:end],
                         _part_value(building), _part_value(unit), _room_value(room))
 

@@ -50,12 +50,13 @@ RELATIONS = sorted("""
 邻居 朋友 同事 家属 亲戚 老邻居
 申请人 认证人 当事人 服务对象 被认证人 预约人 报名人 参加人
 阿婆 阿公 阿伯 阿爷 阿嬷 阿妈 阿爸 老太婆 老爷爷 老奶奶
+姐夫 妹夫 女婿 儿媳 儿媳妇 干爹 干妈 侄子 侄女 外甥 外甥女 嫂子 弟媳 亲家 继父 继母 老丈人 丈母
 """.split(), key=len, reverse=True)
 CHILD_RELATIONS = frozenset(
     "孩子 儿子 女儿 闺女 孙子 孙女 外孙 外孙女 小孩 小孩子 娃 娃娃 宝宝 小朋友 学生 大儿子 小儿子 大女儿 小女儿".split())
 _REL = "(?:" + "|".join(RELATIONS) + ")"
 _POSSESSOR = r"(?:我们?家?|俺家?|咱家?|他|她|他们|老人|孩子)?的?"
-_CALLED = r"(?:的?(?:名字|姓名|大名|全名)\s*(?:叫做?|是|为|[:：])?|叫做?|名叫|是)"
+_CALLED = r"(?:姓[\u4e00-\u9fff]{1,2}[，,\s]*(?:名字)?叫|的?(?:名字|姓名|大名|全名)\s*(?:叫做?|是|为|[:：])?|叫做?|名叫|是)"
 _NAME_CHARS = r"[\u4e00-\u9fff·]"
 
 # Words that end a name when they follow it in one breath.

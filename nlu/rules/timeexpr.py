@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from nlu.rules.address import find_address
 from nlu.rules.digits import digit_runs, fullwidth_to_ascii
+from nlu.rules.person_name import find_person_names
 
 logger = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")
@@ -74,7 +75,8 @@ def _jionlp() -> Any:
 _REWRITES = (("明早", "明天早上"), ("今早", "今天早上"), ("明晚", "明天晚上"),
              ("：", ":"), ("．", "."))
 # Words after a time that JioNLP reads as an open span (十点开始送, 三点以后): dropped.
-_AFTER_CLOCK = re.compile(r"开始|以后|之后|左右|前后|以前|之前|起|后(?![天年])")
+_AFTER_CLOCK = re.compile(r"开始|以后|之后|左右|前后|以前|之前|起")
+_FROM = re.compile(r"从(?=[下这明今后本上周星礼0-9一二三四五六七八九十])")
 _CLOCK_END = set("点分半午上下天号日一二三四五六七八九十两0123456789")
 # What follows 现在 when it means "by now", not "at once" (现在对了, 现在住在…).
 _NOT_A_MOMENT = set("对好行可以是没不住在的有都还也")
@@ -100,6 +102,9 @@ _ADDRESS_NEXT = re.compile(r"^\s*(?:号?楼|栋|幢|座|单元|室|层|院|门|�
 # digit_runs joins digits across dashes and spaces, so 2026-12-05 09 is a run too.
 _ISO_DATE = re.compile(r"\d{4}([-/.])\d{1,2}\1\d{1,2}(\s+\d{1,2})?")
 _CN_MONTH = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"十一": 11, "十二": 12}
+_FREQUENCY_SPAN = re.compile(r"(?:每个?|一个?)(?:周|星期|礼拜)[一二两三四五六七八九十\d]+\s*(?:次|回|趟|遍)|"
+                             r"每个?(?:周|星期|礼拜)[一二三四五六日天](?:[、，,和]?[一二三四五六日天])+")
+_NOT_TIMES = re.compile(r"四点半课堂|四点半学校|四点半班")
 _NOW_WORDS = re.compile(r"一会儿?|待会儿?|等会儿?|马上|立刻|立即")
 _MONTH_END = re.compile(r"(这个|本|下个?|[一二三四五六七八九十]{1,2}|1[0-2]|[1-9])?月底")
 _DOT_DATE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[号日]?"
@@ -117,6 +122,10 @@ def _normalise(text: str) -> tuple[str, list[int], list[int]]:
         src, dst = next(((s, d) for s, d in _REWRITES if text.startswith(s, i)),
                         (text[i], text[i]))
         after = _AFTER_CLOCK.match(text, i) if i and text[i - 1] in _CLOCK_END else None
+        if after is None and text.startswith("后", i) and i and text[i - 1] in "点分半":
+            after = re.match("后", text[i:])  # 7点后
+        if after is None:
+            after = _FROM.match(text, i)  # 从下周一开始: the start day
         if after:  # 十点开始, 三点以后: the moment itself is what a booking needs
             src, dst = after.group(0), ""
         out.append(dst)
@@ -336,12 +345,19 @@ def find_times(text: str, now: datetime) -> list[TimeMatch]:
     # numbers of an address (长乐路120弄7号3楼 has no 7th of the month in it).
     blocked = [(lo, hi) for lo, hi, _ in digit_runs(norm, min_len=7)
                if not _ISO_DATE.fullmatch(norm[lo:hi])]
+    # Frequencies (一周三次, 每周二四) are not a day: 周三 in 一周三次 is no Wednesday; nor are
+    # festivals inside a name (韩国庆).
+    blocked += [(m.start(), m.end()) for m in _FREQUENCY_SPAN.finditer(norm)]
+    blocked += [(n.start, n.end) for n in find_person_names(norm)]
     address = find_address(norm)
     if address is not None and (address.building or address.unit or address.room or
                                 re.search(r"[弄号]", address.text)):
         blocked.append((address.start, address.end))
     kept: list[tuple[int, int, datetime, str]] = []
-    for match in _custom_matches(norm, now) + _jio_matches(norm, now):
+    # JioNLP never sees a frequency or a service name with a clock in it (四点半课堂).
+    masked = _FREQUENCY_SPAN.sub(lambda m: "，" * len(m.group(0)), norm)
+    masked = _NOT_TIMES.sub(lambda m: "，" * len(m.group(0)), masked)
+    for match in _custom_matches(norm, now) + _jio_matches(masked, now):
         taken = blocked + [(lo, hi) for lo, hi, *_ in kept]
         if not _overlaps(match[0], match[1], taken):
             kept.append(match)

@@ -37,7 +37,7 @@ CERT_METHOD: dict[str, list[str]] = {
 
 SERVICE_TYPE: dict[str, list[str]] = {
     "meal": ["助餐", "送餐", "送饭", "吃饭", "老年食堂", "做饭"],
-    "bath": ["助浴", "洗澡"],
+    "bath": ["助浴", "洗澡", "洗个澡", "擦身", "擦澡"],
     "cleaning": ["助洁", "打扫", "保洁", "做卫生", "家政"],
     "medical": ["助医", "陪诊", "看病", "量血压", "上门护理", "拿药", "陪他去医院", "陪她去医院",
                 "陪同就医", "去医院", "复查", "陪着去", "陪护", "取药", "开药"],
@@ -65,7 +65,7 @@ EXCLUDED_CONTEXTS: dict[str, tuple[str, ...]] = {
     # 上门 names the certification method only when it is about the certification.
     "上门": ("上门助浴", "上门助餐", "上门助洁", "上门助医", "上门签约", "上门服务", "上门维修", "上门修",
              "上门打扫", "上门送", "上门看", "上门护理", "上门洗澡", "上门量", "上门做饭", "上门时间",
-             "上门前", "上门来修", "上门检查"),
+             "上门前", "上门来修", "上门检查", "上门地址", "上门的地址"),
 }
 
 GAZETTEERS: dict[str, dict[str, list[str]]] = {
