@@ -1,0 +1,119 @@
+"""Values said the residents' way: names in kinship frames, city address forms, times
+with a start and a frequency, symptoms, case numbers in other shapes (issue examples)."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from actions.forms.service_values import find_frequency
+from actions.forms.values import check_person_name
+from nlu.rules.address import find_address
+from nlu.rules.case_number import find_case_numbers
+from nlu.rules.gazetteer import lookup
+from nlu.rules.person_name import find_person_names
+from nlu.rules.timeexpr import find_times
+
+MONDAY = datetime(2026, 12, 7, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.mark.parametrize("text, name, role", [
+    ("我老伴叫周玉芬", "周玉芬", "served"),
+    ("是我外婆，名字叫钱桂香", "钱桂香", "served"),
+    ("孙子叫陈浩然", "陈浩然", "served"),
+    ("我是他闺女林小红", "林小红", "helper"),
+    ("帮我爸何建军申请", "何建军", "served"),
+    ("钱桂香是我外婆", "钱桂香", "served"),
+    ("我叫张秀英", "张秀英", "self"),
+    ("姓名是欧阳娜娜", "欧阳娜娜", "named"),
+])
+def test_names_in_kinship_frames_carry_whose_they_are(text, name, role):
+    found = find_person_names(text)
+    assert [(n.value, n.role) for n in found] == [(name, role)]
+
+
+@pytest.mark.parametrize("text", ["我是他女儿，打我电话", "帮我老伴申请", "给我爸和我妈报名", "我是社区居民"])
+def test_a_relation_word_alone_is_no_name(text):
+    assert find_person_names(text) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("吴根宝 口天吴 根本的根 宝贝的宝", "吴根宝"),
+    ("我老伴叫周玉芬，周总理的周，玉石的玉，芬芳的芬", "周玉芬"),
+    ("沈阿婆，沈惠珍", "沈惠珍"),
+    ("家长写我，许志刚", "许志刚"),
+])
+def test_a_name_spelled_out_or_among_other_words(text, name):
+    assert check_person_name(text).value == name
+
+
+def test_only_a_relatives_own_name_is_re_asked_with_the_reason():
+    check = check_person_name("我是他闺女林小红")
+    assert not check.ok and "林小红" in check.reason
+
+
+@pytest.mark.parametrize("text, said, building, unit, room", [
+    ("长乐路120弄7号3楼", "长乐路120弄7号3楼", "7", None, None),
+    ("我住和平新村", "和平新村", None, None, None),
+    ("东风小区 3栋", "东风小区 3栋", "3", None, None),
+    ("金色家园二期12座1803室", "金色家园二期12座1803室", "12", None, "1803"),
+    ("绿城花园三期5幢2单元1102", "绿城花园三期5幢2单元1102", "5", "2", "1102"),
+    ("万科城市花园B区3栋2单元", "万科城市花园B区3栋2单元", "3", "2", None),
+    ("幸福里小区7号楼东单元", "幸福里小区7号楼东单元", "7", "东", None),
+    ("我家东风小区3栋2单元502", "东风小区3栋2单元502", "3", "2", "502"),
+    ("曹杨一村12号201室", "曹杨一村12号201室", "12", None, "201"),
+])
+def test_city_address_forms_are_kept_whole(text, said, building, unit, room):
+    match = find_address(text)
+    assert (match.text, match.building, match.unit, match.room) == (said, building, unit, room)
+
+
+@pytest.mark.parametrize("text", ["我家里的水管漏了", "厨房里的水管", "楼道里的楼梯", "我外公想让社区给他送饭"])
+def test_rooms_and_words_ending_like_estates_are_no_address(text):
+    assert find_address(text) is None
+
+
+@pytest.mark.parametrize("text, value", [
+    ("下周二上午十点开始送", "2026-12-15T10:00"),
+    ("下周一上午十一点开始送吧", "2026-12-14T11:00"),
+    ("今晚7点后 白天上班没人", "2026-12-07T19:00"),
+    ("明天下午三点以后", "2026-12-08T15:00"),
+    ("从下周一开始送饭，一周三次", "2026-12-14"),
+])
+def test_times_with_a_start_resolve_to_the_start(text, value):
+    assert [m.value for m in find_times(text, MONDAY)] == [value]
+
+
+@pytest.mark.parametrize("text", ["每周一三五送", "一周三次", "每周二四帮我妈洗个澡", "长乐路120弄7号3楼",
+                                  "给孙女报四点半课堂", "我是他姥爷韩国庆"])
+def test_frequencies_addresses_and_names_are_no_times(text):
+    assert find_times(text, MONDAY) == []
+
+
+@pytest.mark.parametrize("text, frequency", [
+    ("每周一三五送", "每周一三五"), ("一个礼拜送三回就行", "每周3次"), ("每礼拜来两趟", "每周2次"),
+    ("一个礼拜洗一次就够了", "每周1次"), ("就这一次，复查完就行", "仅一次"), ("每天中午", "每天"),
+])
+def test_frequency_in_a_short_normal_form(text, frequency):
+    assert find_frequency(text) == frequency
+
+
+@pytest.mark.parametrize("text, category", [
+    ("家里跳闸了合不上去", "electricity"), ("推拉门滑轨坏了", "door_window"),
+    ("楼梯扶手松了", "public_facility"), ("马桶一直流水", "water"), ("燃气灶打不着火", "gas"),
+    ("厨房水管漏水", "water"),
+])
+def test_symptoms_give_the_repair_category(text, category):
+    assert lookup(text, "repair_category").value == category
+
+
+@pytest.mark.parametrize("text", ["上门助浴", "上门签约家庭医生", "上门地址是安康苑5栋"])
+def test_other_home_visits_are_no_certification_method(text):
+    assert lookup(text, "cert_method") is None
+
+
+@pytest.mark.parametrize("text, number", [
+    ("受理号2026100700218", "2026100700218"), ("单号幺二三四五六", "123456"),
+    ("单号是PR20261203001，办到哪了", "PR20261203001"), ("我的编号是SQ20261128-000123", "SQ20261128-000123"),
+])
+def test_case_numbers_in_other_shapes(text, number):
+    assert [m.value for m in find_case_numbers(text)] == [number]
