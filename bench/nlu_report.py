@@ -53,6 +53,40 @@ def test_nlu(model: Path, test_file: Path, out: Path) -> dict:
     subprocess.run([RASA, "test", "nlu", "--model", str(model), "--nlu", str(test_file),
                     "--out", str(out), "--no-plot"], cwd=ROOT, env=ENV, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return read_results(out)
+
+
+def test_nlu_files(model: Path, files: dict[str, Path], out: Path) -> dict[str, dict]:
+    """test_nlu on each file, with one start of Rasa and one load of the model for all
+    of them (each `rasa test nlu` spends most of its minute starting and loading)."""
+    jobs = {name: [str(path), str(out / f"eval{i}")] for i, (name, path) in enumerate(files.items())}
+    run = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "bench.nlu_report",
+                          "--evaluate", json.dumps({"model": str(model), "jobs": jobs})],
+                         cwd=ROOT, env=ENV, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"evaluation failed (exit {run.returncode}):\n{run.stderr[-3000:]}")
+    return {name: read_results(Path(out_dir)) for name, (_, out_dir) in jobs.items()}
+
+
+def _evaluate(model: str, jobs: dict[str, list[str]]) -> None:
+    """What `rasa test nlu --no-plot` does for each job, on one loaded model."""
+    import asyncio
+
+    from rasa.core.agent import Agent
+    from rasa.nlu.test import run_evaluation
+
+    agent = Agent.load(model_path=model)
+
+    async def run_all() -> None:
+        for test_file, out in jobs.values():
+            Path(out).mkdir(parents=True, exist_ok=True)
+            await run_evaluation(test_file, agent.processor, output_directory=out,
+                                 successes=False, errors=True, disable_plotting=True)
+
+    asyncio.run(run_all())
+
+
+def read_results(out: Path) -> dict:
     report = json.loads((out / "intent_report.json").read_text())
     errors_path = out / "intent_errors.json"
     errors = json.loads(errors_path.read_text()) if errors_path.exists() else []
@@ -153,7 +187,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", type=Path, help="evaluate this model instead of training one")
     parser.add_argument("--compare", action="store_true")
+    parser.add_argument("--evaluate", help=argparse.SUPPRESS)  # test_nlu_files' worker
     args = parser.parse_args()
+    if args.evaluate:
+        _evaluate(**json.loads(args.evaluate))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         data = ROOT / "data" / "nlu"
