@@ -47,6 +47,9 @@ def main() -> int:
     train = []
     for f in sorted(glob.glob(str(ROOT / "data" / "nlu" / "**" / "*.yml"), recursive=True)):
         train += examples(Path(f))
+    # One matcher per training example, its index built once instead of once per held-out
+    # example; the cheap upper bounds of the ratio skip most pairs. Same results.
+    matchers = [(t_intent, t, difflib.SequenceMatcher(None, "", t)) for t_intent, t in train]
     bad = 0
     for name in HELD_OUT:
         path = HERE / name
@@ -59,8 +62,14 @@ def main() -> int:
                 bad += 1
             seen.add(text)
             best, best_t, best_i = 0.0, "", ""
-            for t_intent, t in train:
-                r = difflib.SequenceMatcher(None, text, t).ratio()
+            for t_intent, t, matcher in matchers:
+                matcher.set_seq1(text)
+                # skipped when an upper bound of the ratio cannot reach the threshold or beat
+                # the best so far: the pairs that decide the outcome are all measured
+                floor = max(best, args.threshold)
+                if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+                    continue
+                r = matcher.ratio()
                 if r > best:
                     best, best_t, best_i = r, t, t_intent
             if best >= args.threshold:
