@@ -47,7 +47,7 @@ _AFFIRM = re.compile(r"^(?:嗯+|恩|对|对的|是的|是|没错|没问题|可�
 _NOT_AFFIRM = re.compile(r"不对|不是|错|改|不行|不可以|不好|等一下|等等|不确认|还有|但是|不过")
 
 
-ASKS_FOR_HUMAN = re.compile(r"转人工|人工服务|找人工|转个人工|人工客服|真人|(?:找|跟|和|让|叫|转)工作人员|工作人员来|"
+ASKS_FOR_HUMAN = re.compile(r"人工|真人|(?:找|跟|和|让|叫|转)工作人员|工作人员来|"
                             r"叫个人|找个人|换个人|找个真人")
 # A relation word in a new request: it is for that person (给我老婆也约一个, 我爸的也办一下).
 _SOMEONE_ELSE = re.compile("(?:给|帮|替|为|还有|再|也)(?:我|俺|咱)?(?:家)?(?:" + "|".join(
@@ -61,6 +61,20 @@ _ASKS_ABOUT_SERVICE = re.compile(r"收费吗|要钱吗|几点|上班吗|下班|�
 def confirms(text: str) -> bool:
     text = text.strip(" ，,。.!！~～")
     return bool(_AFFIRM.match(text)) and not _NOT_AFFIRM.search(text)
+
+
+def confirmed_unchanged(slot: str, tracker: Tracker) -> Any:
+    """对，下周五 at the read-back confirms what was read back: the day said with it is
+    not a new, vaguer time. The value before this message, when that is the case."""
+    if tracker.get_slot("requested_slot") != "confirm" or not confirms(latest_text(tracker)):
+        return None
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
 
 
 def looks_like_answer(slot: str | None, text: str) -> bool:
@@ -337,6 +351,9 @@ class ServiceForm(FormValidationAction):
 
     def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher,
                                   tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        kept = confirmed_unchanged("appointment_time", tracker)
+        if kept:
+            return {"appointment_time": kept}
         offered = tracker.get_slot("offered_times") or []
         day_hint = offered[0] if offered and len({o[:10] for o in offered}) == 1 else None
         check = values.check_appointment(value, latest_text(tracker), now_local(),
