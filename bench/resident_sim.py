@@ -236,6 +236,8 @@ class Progress:
             text, self.sc = POLICY_QUESTION, _without_digression(sc)
         elif slot in self.invalid:
             text = self.invalid.pop(slot)
+        elif slot == "preferred_time" and slot not in sc.answers:
+            text = "随时都可以"  # a repair visit: any time suits this resident
         elif slot in sc.answers:
             if slot in self.answered:
                 self.reasks += 1

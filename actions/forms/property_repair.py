@@ -7,7 +7,8 @@ from typing import Any, List
 from rasa_sdk import Tracker
 
 from actions.forms import values
-from actions.forms.base import ServiceForm, latest_intent, latest_text, now_local
+from actions.forms.base import (EXPLICIT_INTERRUPT, INTERRUPTING_INTENTS, ServiceForm, latest_intent,
+                                latest_text, now_local)
 from actions.forms.spec import ANY_TIME, SPECS
 from actions.forms.submit import SubmitService
 from nlu.rules.address import find_address
@@ -60,6 +61,7 @@ def _trim(text: str) -> str:
     for _ in range(3):
         text = _LEAD.sub("", text.strip(" ，,。！!"))
     text = re.sub(r"(?:以后|之后|以前)?(?:家里|家)?(?:有人|在家)[^，,。]*$", "", text)
+    text = re.sub(r"[，,\s]*(?:请|麻烦)?(?:派人)?(?:过来|上门)?(?:来修|修一下|来看看|看看|来人)(?:一下)?[吧啊]?$", "", text)
     return re.sub(r"^[\s，,。]*(?:的)?|[\s，,。]+$", "", text)
 
 
@@ -70,7 +72,8 @@ class ValidatePropertyRepairForm(ServiceForm):
         return ["address", "description", "repair_category", "phone", "preferred_time"]
 
     async def extract_description(self, dispatcher, tracker: Tracker, domain) -> dict:
-        """An opening message that tells the problem is the description."""
+        """An opening message that tells the problem is the description; an answer to the
+        question is passed on to the validator (get_extraction_events)."""
         if tracker.get_slot("description") or latest_intent(tracker) != "property_repair":
             return {}
         text = clean_description(latest_text(tracker))
@@ -85,6 +88,8 @@ class ValidatePropertyRepairForm(ServiceForm):
             clean_description(latest_text(tracker)) if latest_intent(tracker) == "property_repair" else "")
         if tracker.get_slot("requested_slot") == "description":
             said = latest_text(tracker)
+            if latest_intent(tracker) in INTERRUPTING_INTENTS or EXPLICIT_INTERRUPT.search(said):
+                return {}  # 算了不办了 is no problem to file: the rules take it
         if not said or not says_what_is_wrong(said):
             return {}
         match = lookup(said, "repair_category")

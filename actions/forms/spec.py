@@ -128,7 +128,7 @@ _ALL = (
         service="subsistence_allowance",
         title="低保/困难救助申请",
         fields=("person_name", "phone", "household_size", "situation"),
-        reset=("household_size", "situation", "situation_opening"),
+        reset=("household_size", "situation"),
         extra_fields=(),
         needs_caseworker=True,
     ),

@@ -36,10 +36,18 @@ class ValidateSubsistenceAllowanceForm(ServiceForm):
             size = check_household_size(text)
             if size.ok:
                 events.append(SlotSet("household_size", size.value))
-        situation = clean_description(text)
-        if latest_intent(tracker) == self.service and len(situation) >= 8:
-            events.append(SlotSet("situation_opening", situation[:300]))
         return events
+
+    def opening_situation(self, tracker: Tracker) -> str | None:
+        """What the message that asked for help said of the situation (家里实在困难，老伴生病)."""
+        started = False
+        for event in reversed(tracker.events):
+            if event.get("event") == "active_loop" and event.get("name") == f"{self.service}_form":
+                started = True
+            elif started and event.get("event") == "user":
+                said = clean_description(event.get("text") or "")
+                return said[:300] if len(said) >= 8 else None
+        return None
 
     def validate_household_size(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         if isinstance(value, int):
@@ -49,7 +57,7 @@ class ValidateSubsistenceAllowanceForm(ServiceForm):
     def validate_situation(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         check = check_free_text(str(value), "家里的困难", "老伴住院了，家里没有收入")
         if check.ok:
-            opening = tracker.get_slot("situation_opening")
+            opening = self.opening_situation(tracker)
             if opening and check.value not in opening:
                 check = Check(f"{opening}；{check.value}"[:500])
         return self._result("situation", check, dispatcher, tracker)

@@ -12,7 +12,7 @@ def joined(replies):
 
 
 def file_repair(stack, sender, phone):
-    stack.say(sender, f"5号楼3单元201厨房下水道堵了，电话{phone}")
+    stack.say(sender, f"5号楼3单元201厨房下水道堵了，电话{phone}，明天上午来")
     stack.say(sender, "对")
     return stack.cases(phone=phone)[0]["case_number"]
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_submission_during_outage_arrives_once_back(stack, sender, fresh_phone):
-    stack.say(sender, f"3号楼1单元101楼道灯不亮了，电话{fresh_phone}")
+    stack.say(sender, f"3号楼1单元101楼道灯不亮了，电话{fresh_phone}，明天上午来修")
     stack.stop("backoffice")
     try:
         reply = "\n".join(stack.say(sender, "对"))

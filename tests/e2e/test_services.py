@@ -161,9 +161,12 @@ def test_subsistence_allowance_files_for_a_caseworker_and_hands_over(stack, send
     stack.say(sender, "家里实在困难，老伴生病，想申请低保，家里3口人")
     stack.say(sender, "孙玉梅")
     stack.say(sender, fresh_phone)
+    assert asked(stack, sender) == "situation"  # the household size was said up front
+    stack.say(sender, "老伴住院半年了，医药费花光了积蓄，我也没有工作")
     reply = joined(stack.say(sender, "对"))
     case = only_case(stack, sender, "subsistence_allowance")
     assert case["needs_caseworker"] is True and case["fields"]["household_size"] == 3
+    assert "老伴生病" in case["fields"]["situation"] and "住院" in case["fields"]["situation"]
     assert "社工" in reply
     assert stack.slots(sender)["handoff_reason"] == "caseworker"
     assert handoff_item(stack, sender)["reason"] == "caseworker"
@@ -200,7 +203,7 @@ def test_cancel_in_a_new_service_files_nothing(stack, sender):
 
 
 def test_profile_is_kept_with_consent_and_offered_next_time(stack, sender, fresh_phone):
-    stack.say(sender, f"我家3号楼2单元502卫生间水管漏水了，电话{fresh_phone}")
+    stack.say(sender, f"我家3号楼2单元502卫生间水管漏水了，电话{fresh_phone}，明天上午来修")
     reply = joined(stack.say(sender, "对"))
     assert "记住" in reply
     assert "记住了" in joined(stack.say(sender, "好的"))

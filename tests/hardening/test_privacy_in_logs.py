@@ -65,7 +65,7 @@ def scanned(stack) -> tuple[list[str], list[str]]:
     tag = uuid.uuid4().hex[:6]
     valid_id, other_phone = make_id("19500312", "123"), f"139{uuid.uuid4().int % 10**8:08d}"
     broken_id = valid_id[:-1] + ("0" if valid_id[-1] != "0" else "1")
-    converse(stack, f"privacy-repair-{tag}", f"我家3号楼2单元502水管漏水了，电话{other_phone}", "对")
+    converse(stack, f"privacy-repair-{tag}", f"我家3号楼2单元502水管漏水了，电话{other_phone}，明天上午来修", "对")
     converse(stack, f"privacy-cert-{tag}", "我要做社保认证", "我叫张秀英", broken_id, valid_id,
              f"电话 {other_phone[:3]} {other_phone[3:7]} {other_phone[7:]}", "去窗口办", "下周二上午10点",
              f"不对，电话是{other_phone}", "对")
@@ -78,7 +78,7 @@ def scanned(stack) -> tuple[list[str], list[str]]:
     # A turn that files while the back office is down goes through the outbox's retry path.
     stack.stop("backoffice")
     try:
-        converse(stack, f"privacy-outage-{tag}", f"5号楼1单元301门锁坏了，电话{other_phone}", "对")
+        converse(stack, f"privacy-outage-{tag}", f"5号楼1单元301门锁坏了，电话{other_phone}，明天上午来修", "对")
     finally:
         stack.start("backoffice")
     assert wait_for(lambda: stack.cases(conversation_id=f"privacy-outage-{tag}"), timeout_s=60)

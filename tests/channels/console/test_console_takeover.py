@@ -115,7 +115,7 @@ def test_a_conversation_taken_by_someone_else_is_refused(stack, staff, sender):
 
 
 def test_related_cases_come_from_the_back_office(stack, staff, sender, fresh_phone):
-    stack.say(sender, f"我家3号楼2单元502卫生间水管漏水了，电话{fresh_phone}")
+    stack.say(sender, f"我家3号楼2单元502卫生间水管漏水了，电话{fresh_phone}，明天上午来修")
     assert stack.slots(sender)["requested_slot"] == "confirm"
     stack.say(sender, "是的")
     cases = stack.cases(phone=fresh_phone)

@@ -11,7 +11,7 @@ from tests.stack import wait_for
 
 pytestmark = pytest.mark.slow
 
-REPAIR = "我家3号楼2单元502水管漏水了，电话{phone}"
+REPAIR = "我家3号楼2单元502水管漏水了，电话{phone}，明天上午来修"
 
 
 def start_repair(wechat, wechat_api, openid: str, phone: str) -> None:
