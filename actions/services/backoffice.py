@@ -76,14 +76,13 @@ class BackofficeClient:
         return response.json()
 
     async def cases_by_phone(self, phone: str) -> list[dict[str, Any]]:
-        response = await self._request("GET", "/api/v1/cases", params={"phone": phone})
-        if response.status_code != 200:
-            raise BackofficeRejected(f"list cases: HTTP {response.status_code}")
-        body = response.json()
-        return body.get("cases", body) if isinstance(body, dict) else body
+        return await self._cases({"phone": phone})
 
     async def cases_by_conversation(self, conversation_id: str) -> list[dict[str, Any]]:
-        response = await self._request("GET", "/api/v1/cases", params={"conversation_id": conversation_id})
+        return await self._cases({"conversation_id": conversation_id})
+
+    async def _cases(self, params: dict[str, str]) -> list[dict[str, Any]]:
+        response = await self._request("GET", "/api/v1/cases", params=params)
         if response.status_code != 200:
             raise BackofficeRejected(f"list cases: HTTP {response.status_code}")
         body = response.json()

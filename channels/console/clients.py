@@ -26,13 +26,18 @@ class RasaClient:
         params = dict(self._params, include_events="NONE")
         if output_channel:
             params.update(output_channel=output_channel, execute_side_effects="true")
-        url = f"{self._base}/conversations/{quote(conversation_id, safe=':')}/tracker/events"
+        return await self._post(conversation_id, "tracker/events", params, events, "events")
+
+    async def _post(self, conversation_id: str, path: str, params: dict[str, str], body: Any,
+                    what: str) -> dict[str, Any]:
+        # A phone caller's conversation is voice:<call id>; the colon stays as it is.
+        url = f"{self._base}/conversations/{quote(conversation_id, safe=':')}/{path}"
         try:
-            response = await self._http.post(url, params=params, json=events, timeout=30)
+            response = await self._http.post(url, params=params, json=body, timeout=30)
         except httpx.HTTPError as error:
             raise UpstreamError(f"智能助手服务无法连接：{type(error).__name__}") from error
         if response.status_code != 200:
-            logger.error("Rasa refused events for a conversation: %s", response.status_code)
+            logger.error("Rasa refused %s for a conversation: %s", what, response.status_code)
             raise UpstreamError(f"智能助手服务返回错误 {response.status_code}")
         return response.json()
 
@@ -42,15 +47,7 @@ class RasaClient:
         params = dict(self._params, include_events="NONE")
         if output_channel:
             params["output_channel"] = output_channel
-        url = f"{self._base}/conversations/{quote(conversation_id, safe=':')}/trigger_intent"
-        try:
-            response = await self._http.post(url, params=params, json={"name": intent}, timeout=30)
-        except httpx.HTTPError as error:
-            raise UpstreamError(f"智能助手服务无法连接：{type(error).__name__}") from error
-        if response.status_code != 200:
-            logger.error("Rasa refused a triggered intent: %s", response.status_code)
-            raise UpstreamError(f"智能助手服务返回错误 {response.status_code}")
-        return response.json()
+        return await self._post(conversation_id, "trigger_intent", params, {"name": intent}, "an intent")
 
     async def slots(self, conversation_id: str) -> dict[str, Any]:
         url = f"{self._base}/conversations/{quote(conversation_id, safe=':')}/tracker"
