@@ -162,3 +162,33 @@ def test_patch_unknown_case_is_404(staff):
     response = staff.patch(f"/api/v1/cases/SQ20000101-{uuid.uuid4().int % 10**6:06d}",
                            json={"status": "done"})
     assert response.status_code == 404 and response.json()["error"] == "not_found"
+
+
+def test_amendments_merge_fields_keep_the_status_and_are_in_the_history(client, make_case, make_phone):
+    phone, later = make_phone(), make_phone()
+    case = client.post("/api/v1/cases", json=make_case(
+        service="emergency_help", fields={"emergency_type": "fall"})).json()
+    number = case["case_number"]
+    amended = client.post(f"/api/v1/cases/{number}/amendments", json={
+        "fields": {"address": "幸福小区8号楼1单元402", "building": "8", "unit": "1", "room": "402",
+                   "phone": phone}})
+    assert amended.status_code == 200
+    body = amended.json()
+    assert body["status"] == case["status"] and body["priority"] == "urgent"
+    assert body["fields"]["emergency_type"] == "fall" and body["fields"]["building"] == "8"
+    assert body["fields"]["phone"] == _masked_phone(phone)  # masked like every other read
+    # The case is found by the phone added afterwards, and a correction replaces it.
+    assert [c["case_number"] for c in client.get("/api/v1/cases", params={"phone": phone}).json()] == [number]
+    client.post(f"/api/v1/cases/{number}/amendments", json={"fields": {"phone": later}, "note": "居民更正"})
+    assert client.get("/api/v1/cases", params={"phone": phone}).json() == []
+    history = client.get(f"/api/v1/cases/{number}/history").json()
+    assert [h["status"] for h in history] == ["received"] * 3
+    assert "phone" in history[-1]["note"] and later not in str(history)
+    note_only = client.post(f"/api/v1/cases/{number}/amendments", json={"fields": {}, "note": "老人已送医"})
+    assert note_only.status_code == 200
+    assert client.get(f"/api/v1/cases/{number}/history").json()[-1]["note"] == "老人已送医"
+
+
+def test_amending_an_unknown_case_is_404(client):
+    response = client.post("/api/v1/cases/SQ20991231-999999/amendments", json={"fields": {"phone": "13800000000"}})
+    assert response.status_code == 404
