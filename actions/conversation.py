@@ -240,6 +240,9 @@ class ActionAnswerFaq(Action):
         return [SlotSet("offered_service", offer)]
 
 
+_CHOICE_ENTITIES = ("cert_method", "service_type", "consultation_type", "repair_category")
+
+
 class ActionStartOfferedService(Action):
     def name(self) -> Text:
         return "action_start_offered_service"
@@ -250,7 +253,12 @@ class ActionStartOfferedService(Action):
         if not service:
             dispatcher.utter_message(response="utter_anything_else")
             return []
-        return [SlotSet("offered_service", None), FollowupAction(f"{service}_form")]
+        # What the question already said (社保认证能上门吗 → home_visit) is not asked again.
+        asked = next((e for e in reversed(tracker.events[:-1]) if e.get("event") == "user"
+                      and (e.get("parse_data") or {}).get("intent", {}).get("name") == "faq"), None)
+        carried = [SlotSet(e["entity"], e["value"]) for e in ((asked or {}).get("parse_data") or {}).get("entities", [])
+                   if e.get("entity") in _CHOICE_ENTITIES]
+        return carried + [SlotSet("offered_service", None), FollowupAction(f"{service}_form")]
 
 
 class ActionLateDetails(Action):

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 
 from actions.forms import values
 from actions.forms.base import (EXPLICIT_INTERRUPT, INTERRUPTING_INTENTS, ServiceForm, latest_intent,
-                                latest_text, now_local)
+                                latest_text, looks_like_answer, now_local)
 from actions.forms.spec import ANY_TIME, SPECS
 from actions.forms.submit import SubmitService
 from nlu.rules.address import find_address
@@ -107,6 +107,8 @@ class ValidatePropertyRepairForm(ServiceForm):
             return {"preferred_time": ANY_TIME}
         if requested != "preferred_time" and latest_intent(tracker) != "property_repair":
             return {}
+        if latest_intent(tracker) in INTERRUPTING_INTENTS and not looks_like_answer(requested, text):
+            return {}  # 你们周六上班吗 asks about Saturday; it books nothing
         found = values.resolve_time(text, now_local())
         return {"preferred_time": found.value} if found else {}
 
