@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from actions.forms.base import ServiceForm, latest_intent, latest_text
 from actions.forms.service_values import check_free_text
 from actions.forms.spec import SPECS
-from nlu.rules.person_name import RELATIONS
+from nlu.rules.person_name import RELATIONS, find_person_names
 from actions.forms.submit import SubmitService
 
 # What is left of 我想约个律师咨询一下 once the asking is taken away is no topic.
@@ -18,6 +18,7 @@ _ASKING = re.compile(
     r"律师|法律|心理|心理医生|心理咨询师|咨询师|家庭医生|签约|医生|个|的|了|吗|呢|啊|有关|关于|方面|"
     r"社区|中心|[0-9]+|咱们?|是不是|能不能|能|给|我家|我们|老头子|老太太|老伴|我爸|我妈|爸|妈|他|她|"
     r"这个|那个|办|不|签|约|小区|是|有|吧|就|那|行|哪|怎么|什么|时候|老人|孩子|看看|聊聊|找|人|"
+    r"喂|叫|还|时间|和|啊|呀|哦|嗯|我|"
     r"[，,。！!？?\s]")
 
 
@@ -26,6 +27,9 @@ _RELATION = re.compile("|".join(RELATIONS) + "|老丈人|丈人")
 
 def topic_from_opening(text: str) -> str | None:
     text = re.sub(r"(下|这|本|明|后)?(周|星期|礼拜)[一二三四五六日天]|[今明后]天|[上下]午|\d+点", "", text)
+    for name in find_person_names(text):
+        text_wo = text.replace(name.value, "")
+        text = text_wo if text_wo.strip() else text
     rest = _ASKING.sub("", _RELATION.sub("", text))
     return text.strip(" ，,。") if len(rest) >= 2 else None
 
