@@ -91,12 +91,13 @@ def child_env(layout: Layout, redis_url: str, base: dict[str, str]) -> dict[str,
 
 def build_specs(layout: Layout, redis_url: str, env: dict[str, str]) -> list[ProcessSpec]:
     py = sys.executable
-    rasa = str(Path(py).with_name("rasa"))
     specs = []
     if layout.redis_port:
         specs.append(ProcessSpec("redis", redis_argv(layout.redis_port, layout.var_dir / "redis"),
                                  env, layout.redis_port))
-    rasa_argv = [rasa, "run", "--enable-api", "--model", str(layout.model),
+    # bot.rasa_server is the `rasa` command with action responses checked by a validator
+    # built once (see its docstring: the per-call schema check was most of Rasa's CPU).
+    rasa_argv = [py, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(layout.model),
                  "--port", str(layout.rasa_port), "--interface", env.get("RASA_INTERFACE", "127.0.0.1"),
                  "--endpoints", str(ROOT / "endpoints.yml"),
                  "--credentials", str(ROOT / "credentials.yml")]
