@@ -192,6 +192,8 @@ SCENARIOS = [
              expect={"emergency_type": "fall"}),
 ]
 POLICY_QUESTION = "你们中心几点上班"
+DEFAULT_ANSWERS = {"preferred_time": "随时都可以", "frequency": "每周一次",
+                   "household_size": "3口人", "situation": "老伴生病住院，家里没有收入"}
 
 
 @dataclass
@@ -236,8 +238,8 @@ class Progress:
             text, self.sc = POLICY_QUESTION, _without_digression(sc)
         elif slot in self.invalid:
             text = self.invalid.pop(slot)
-        elif slot == "preferred_time" and slot not in sc.answers:
-            text = "随时都可以"  # a repair visit: any time suits this resident
+        elif slot in DEFAULT_ANSWERS and slot not in sc.answers:
+            text = DEFAULT_ANSWERS[slot]  # questions every resident of a service answers alike
         elif slot in sc.answers:
             if slot in self.answered:
                 self.reasks += 1

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 def filed(wechat, wechat_api, wechat_stack):
     """A repair filed from WeChat: (openid, case_number)."""
     openid = random_openid()
-    reply_text(wechat.send(text_xml(openid, "我家5号楼1单元301灯不亮了，电话13912345670")),
+    reply_text(wechat.send(text_xml(openid, "我家5号楼1单元301灯不亮了，电话13912345670，明天上午来修")),
                wechat_api, openid)
     reply_text(wechat.send(text_xml(openid, "对")), wechat_api, openid,
                already=len(wechat_api.sent_to(openid)))
