@@ -188,8 +188,9 @@ SCENARIOS = [
     Scenario("complaint bare", "complaint_suggestion", "我想反映个问题",
              {"kind": "投诉", "content": "楼下烧烤店每天半夜还很吵", "phone": _p(92)}),
     # 紧急求助: filed at once, no read-back
-    Scenario("emergency fall", "emergency_help", "我妈在3号楼2单元502摔倒了起不来", {},
-             expect={"emergency_type": "fall"}),
+    Scenario("emergency fall", "emergency_help", "我妈在3号楼2单元502摔倒了起不来",
+             {"phone": _p(99)},  # the callback number, asked after the safety advice
+             expect={"emergency_type": "fall", "building": "3"}),
 ]
 POLICY_QUESTION = "你们中心几点上班"
 DEFAULT_ANSWERS = {"preferred_time": "随时都可以", "frequency": "每周一次",
@@ -314,7 +315,8 @@ def report(outcomes: list[Outcome]) -> None:
     done = [o for o in outcomes if o.success]
     print(f"scenarios: {len(outcomes)} across {len({s.service for s in SCENARIOS})} services")
     print(f"task success rate: {len(done) / len(outcomes):.3f} ({len(done)}/{len(outcomes)})")
-    print(f"mean resident turns per completed scenario: {statistics.mean(o.turns for o in done):.2f}")
+    if done:
+        print(f"mean resident turns per completed scenario: {statistics.mean(o.turns for o in done):.2f}")
     print(f"re-asks of values already given: {sum(o.reasks for o in outcomes)}")
     for o in outcomes:
         if not o.success or o.reasks:
