@@ -53,11 +53,7 @@ def _norm(value: Any) -> str:
     from nlu.rules.digits import fullwidth_to_ascii, normalise_digit_runs
 
     text = fullwidth_to_ascii(str(value)).upper()
-    text = re.sub(r"[\s，,。.、:：;；!！?？\-（）()]", "", text)
-    try:
-        return normalise_digit_runs(text)
-    except Exception:  # the numeral reader is for digits only; keep the text otherwise
-        return text
+    return normalise_digit_runs(re.sub(r"[\s，,。.、:：;；!！?？\-（）()]", "", text))
 
 
 def value_matches(expected: Any, actual: Any) -> bool:

@@ -8,6 +8,7 @@ so the person on duty sees the location while the resident is still talking.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -20,7 +21,7 @@ from actions.forms.base import ServiceForm
 from actions.services.registry import services
 
 logger = logging.getLogger(__name__)
-_PLACE = values.re.compile(r"楼|栋|幢|单元|室|号|小区|路|街|门口|广场|公园|菜场|超市|车库|电梯|楼道|家|院|村|苑|园|里")
+_PLACE = re.compile(r"楼|栋|幢|单元|室|号|小区|路|街|门口|广场|公园|菜场|超市|车库|电梯|楼道|家|院|村|苑|园|里")
 
 
 def emergency_place(text: str) -> values.Check:
@@ -30,7 +31,7 @@ def emergency_place(text: str) -> values.Check:
     if check.ok:
         return check
     said = text.strip(" ，,。")
-    if len(said) >= 4 and _PLACE.search(said) and not values.re.fullmatch(r"(?:在)?(?:家|家里|家里啊|屋里)[啊呀呢]?", said):
+    if len(said) >= 4 and _PLACE.search(said) and not re.fullmatch(r"(?:在)?(?:家|家里|家里啊|屋里)[啊呀呢]?", said):
         return values.Check(said[:120], extra={"building": None, "unit": None, "room": None})
     return values.Check(reason="请说具体一点，比如“阳光小区3号楼2单元502”或者“小区东门”，我好告诉工作人员去哪里。")
 

@@ -337,6 +337,19 @@ def _jio_matches(norm: str, now: datetime) -> list[tuple[int, int, datetime, str
     return kept
 
 
+def _mask_not_times(norm: str) -> str:
+    """What JioNLP must not read as a time, blanked (same length, so offsets hold):
+    frequencies (周三 in 一周三次 is no Wednesday), a service with a clock in its name
+    (四点半课堂) and festivals inside a name (韩国庆)."""
+    spans = [m.span() for m in _FREQUENCY_SPAN.finditer(norm)]
+    spans += [m.span() for m in _NOT_TIMES.finditer(norm)]
+    spans += [(n.start, n.end) for n in find_person_names(norm)]
+    chars = list(norm)
+    for lo, hi in spans:
+        chars[lo:hi] = "，" * (hi - lo)
+    return "".join(chars)
+
+
 def find_times(text: str, now: datetime) -> list[TimeMatch]:
     """All time expressions in ``text``, resolved against ``now`` (aware), in order."""
     now = now.astimezone(TZ)
@@ -345,19 +358,12 @@ def find_times(text: str, now: datetime) -> list[TimeMatch]:
     # numbers of an address (长乐路120弄7号3楼 has no 7th of the month in it).
     blocked = [(lo, hi) for lo, hi, _ in digit_runs(norm, min_len=7)
                if not _ISO_DATE.fullmatch(norm[lo:hi])]
-    # Frequencies (一周三次, 每周二四) are not a day: 周三 in 一周三次 is no Wednesday; nor are
-    # festivals inside a name (韩国庆).
-    blocked += [(m.start(), m.end()) for m in _FREQUENCY_SPAN.finditer(norm)]
-    blocked += [(n.start, n.end) for n in find_person_names(norm)]
     address = find_address(norm)
     if address is not None and (address.building or address.unit or address.room or
                                 re.search(r"[弄号]", address.text)):
         blocked.append((address.start, address.end))
     kept: list[tuple[int, int, datetime, str]] = []
-    # JioNLP never sees a frequency or a service name with a clock in it (四点半课堂).
-    masked = _FREQUENCY_SPAN.sub(lambda m: "，" * len(m.group(0)), norm)
-    masked = _NOT_TIMES.sub(lambda m: "，" * len(m.group(0)), masked)
-    for match in _custom_matches(norm, now) + _jio_matches(masked, now):
+    for match in _custom_matches(norm, now) + _jio_matches(_mask_not_times(norm), now):
         taken = blocked + [(lo, hi) for lo, hi, *_ in kept]
         if not _overlaps(match[0], match[1], taken):
             kept.append(match)
