@@ -9,7 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms.base import ASKS_FOR_HUMAN, looks_like_answer
+from actions.corrections import late_correction, repeat_request
+from actions.forms.base import looks_like_answer
 from actions.forms.spec import SPECS
 from nlu.rules.service_names import SERVICES, service_spans
 from actions.forms.submit import idempotency_key, reset_events
@@ -49,24 +50,27 @@ class ActionDigress(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        # 收费吗？我想跟工作人员说: answered here; the form that runs next sees the request
+        # for a person and stops for staff (ServiceForm.run).
         text = tracker.latest_message.get("text") or ""
-        if ASKS_FOR_HUMAN.search(text):  # 收费吗？我想跟工作人员说: the person comes first
-            dispatcher.utter_message(response="utter_handoff")
-            return await hand_over(tracker, "requested")
         if looks_like_answer(tracker.get_slot("requested_slot"), text):
             return []
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "faq":
-            answer = faq_answer(tracker)
-            if answer:
-                dispatcher.utter_message(text=answer)
-            else:
-                dispatcher.utter_message(response="utter_default")
+            say_faq_answer(dispatcher, tracker)
         elif intent == "bot_challenge":
             dispatcher.utter_message(response="utter_iamabot")
         elif intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
         return []  # repeat: the form asks its question again right after this
+
+
+def say_faq_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    answer = faq_answer(tracker)
+    if answer:
+        dispatcher.utter_message(text=answer)
+    else:
+        dispatcher.utter_message(response="utter_default")
 
 
 def faq_answer(tracker: Tracker) -> str | None:
@@ -226,11 +230,7 @@ class ActionAnswerFaq(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        answer = faq_answer(tracker)
-        if answer:
-            dispatcher.utter_message(text=answer)
-        else:
-            dispatcher.utter_message(response="utter_default")
+        say_faq_answer(dispatcher, tracker)
         text = tracker.latest_message.get("text") or ""
         named = [SERVICES[column] for _, _, column in service_spans(text)]
         offer = next((s for s in named if s in SPECS and s != "emergency_help"), None)
@@ -269,8 +269,6 @@ class ActionLateDetails(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        from actions.corrections import late_correction, repeat_request
-
         corrected = repeat_request(tracker) or await late_correction(dispatcher, tracker)
         if corrected is None:
             dispatcher.utter_message(response="utter_default")

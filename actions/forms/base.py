@@ -169,16 +169,16 @@ class ServiceForm(FormValidationAction):
     def new_person(self, tracker: Tracker) -> List[EventType]:
         """A second request in the conversation for someone else (再给我老婆约一个, 还有我爸的):
         the earlier person's name and ID are not carried over; the phone and address are,
-        and are read back for checking."""
-        if not tracker.get_slot("last_case_number") or tracker.get_slot("requested_slot"):
-            return []
-        if not (latest_intent(tracker) == self.service or tracker.get_slot("repeat_service")):
-            return []
-        text = latest_text(tracker)
+        and are read back for checking. The repeat flag set by 再…约一个 is used once."""
+        repeat = tracker.get_slot("repeat_service")
+        used = [SlotSet("repeat_service", None)] if repeat else []
+        starting = latest_intent(tracker) == self.service or repeat
+        if not tracker.get_slot("last_case_number") or tracker.get_slot("requested_slot") or not starting:
+            return used
         named = any(n.get("name_role") in ("served", "named") for n in names_in(tracker))
-        if named or not _SOMEONE_ELSE.search(text):
-            return []
-        return [SlotSet("person_name", None), SlotSet("id_number", None), SlotSet("repeat_service", None)]
+        if named or not _SOMEONE_ELSE.search(latest_text(tracker)):
+            return used
+        return [SlotSet("person_name", None), SlotSet("id_number", None)] + used
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:

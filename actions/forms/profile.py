@@ -19,6 +19,7 @@ from actions.handover import active_service
 from actions.forms.base import channel_of, latest_intent, load_profile
 from actions.forms.submit import PROFILE_OFFER
 from actions.services.registry import services
+from actions.corrections import late_correction, repeat_request
 from state.profile import PROFILE_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -90,8 +91,6 @@ class ActionHandleYesNo(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         if not (tracker.get_slot("profile_offer") and _offer_was_last(tracker)):
-            from actions.corrections import late_correction, repeat_request
-
             repeated = repeat_request(tracker)
             if repeated:
                 return repeated + [SlotSet("profile_offer", None)]
