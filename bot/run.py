@@ -2,21 +2,21 @@
 
 Starts Redis (embedded unless REDIS_URL is set), the back office, the action
 server, the outbox worker and the Rasa server under the supervisor, prints
-where each one answers, and stops them all on Ctrl-C.
+where each one answers, and stops them all on Ctrl-C, SIGTERM or a closed
+terminal.
 """
 from __future__ import annotations
 
 import logging
 import os
 import secrets
-import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.embedded_redis import redis_argv, redis_port_from_env
 from bot.settings import DEV_NOTIFY_TOKEN, Settings
-from bot.supervisor import ProcessSpec, Supervisor
+from bot.supervisor import ProcessSpec, StopRequested, Supervisor
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,10 +133,6 @@ def default_layout(settings: Settings) -> Layout:
                   audiosocket_port=int(os.environ.get("VOICE_AUDIOSOCKET_PORT") or 8201))
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = Settings.from_env()
@@ -144,9 +140,7 @@ def main() -> None:
     redis_url = settings.redis_url or f"redis://127.0.0.1:{layout.redis_port}/0"
     env = child_env(layout, redis_url, dict(os.environ))
     supervisor = Supervisor(build_specs(layout, redis_url, env), layout.var_dir / "log")
-    # Explicit handlers: a background `make run` starts with SIGINT ignored.
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    supervisor.stop_on_signals()
     try:
         supervisor.start_all()
         print("\n社区服务助手已启动 / The assistant is running:", flush=True)
@@ -154,8 +148,8 @@ def main() -> None:
             print(f"  {name:16} {url}", flush=True)
         print(f"  Logs             {layout.var_dir / 'log'}\nPress Ctrl-C to stop.\n", flush=True)
         supervisor.run_forever()
-    except KeyboardInterrupt:
-        logger.info("stopping")
+    except (KeyboardInterrupt, StopRequested) as stop:
+        logger.info("stopping (%s)", stop or "Ctrl-C")
     finally:
         supervisor.stop_all()
 

@@ -3,17 +3,26 @@
 Each child is a plain subprocess with its output in var/log/<name>.log.
 A child that dies is restarted with back-off and the reason (exit code or
 signal, and its last log lines) is logged; Ctrl-C stops every child.
+
+Children end with the supervisor whatever ends it: Ctrl-C, SIGTERM and SIGHUP (a
+closed terminal) stop them in order through `stop_on_signals`, and each child
+asks the kernel for SIGTERM when the supervisor dies (PR_SET_PDEATHSIG), which
+covers SIGKILL and crashes: an orphan would keep its port and block the next run.
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
 import socket
 import subprocess
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +69,32 @@ def tail(path: Path, lines: int = 5) -> str:
         return ""
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A `preexec_fn` that has the kernel send the child SIGTERM when its parent dies.
+
+    Linux ties this to the *thread* that forks the child, so only children started
+    from the main thread get it (the main thread ends with the process); elsewhere,
+    or off Linux, None.
+    """
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork, not in the child
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+    return preexec
+
+
+class StopRequested(Exception):
+    """A stop signal (SIGINT, SIGTERM, SIGHUP) reached the supervisor."""
+
+
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
     """Signal the child's whole process group (it leads its own session)."""
     try:
@@ -76,10 +111,26 @@ class Supervisor:
 
     def _spawn(self, child: Child) -> None:
         log = open(child.log_path, "ab")
+        # Its own session: a terminal's Ctrl-C or hang-up reaches the supervisor only,
+        # which then stops the children in order.
         child.proc = subprocess.Popen(child.spec.argv, env=child.spec.env, stdout=log,
-                                      stderr=subprocess.STDOUT, start_new_session=True)
+                                      stderr=subprocess.STDOUT, start_new_session=True,
+                                      preexec_fn=die_with_parent())
         log.close()
         child.started_at = time.time()
+
+    def stop_on_signals(self) -> None:
+        """SIGINT, SIGTERM and SIGHUP raise StopRequested once; the caller then calls stop_all.
+
+        Set explicitly: a background `make run` starts with SIGINT ignored, and SIGHUP's
+        default would end the supervisor and leave the children behind.
+        """
+        def handler(signum: int, frame: object) -> None:
+            if not self._stopping:
+                self._stopping = True
+                raise StopRequested(signal.Signals(signum).name)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, handler)
 
     def wait_ready(self, child: Child) -> bool:
         deadline = time.time() + child.spec.ready_timeout_s
