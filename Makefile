@@ -21,7 +21,7 @@ include .env
 export
 endif
 
-.PHONY: help venv system-deps model run test test-fast validate bench nlu-report clean
+.PHONY: help venv system-deps model run check-ports test test-fast validate bench nlu-report clean
 
 help:
 	@echo "make run    - start Redis, back office, action server, Rasa (embedded defaults)"
@@ -67,8 +67,13 @@ $(MODEL): $(STAMP) $(MODEL_INPUTS)
 validate: $(STAMP)
 	$(VENV)/bin/rasa data validate --config config.yml --domain bot/domain --data data --fail-on-warnings
 
-run: $(STAMP) $(SYSDEPS) $(MODEL)
+run: check-ports $(STAMP) $(SYSDEPS) $(MODEL)
 	$(PY) -m bot.run
+
+# Before minutes of installing and training: a taken port is named with the process
+# holding it (bot.run checks again right before it starts the services).
+check-ports:
+	@$(firstword $(wildcard $(PY)) python3) -m bot.run --check-ports
 
 test: $(STAMP) $(SYSDEPS) $(MODEL)
 	$(PY) -m pytest

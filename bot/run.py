@@ -3,10 +3,12 @@
 Starts Redis (embedded unless REDIS_URL is set), the back office, the action
 server, the outbox worker and the Rasa server under the supervisor, prints
 where each one answers, and stops them all on Ctrl-C, SIGTERM or a closed
-terminal.
+terminal. Every port is checked first: a taken one is named with the process
+holding it and nothing starts (`python -m bot.run --check-ports` checks only).
 """
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import secrets
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.embedded_redis import redis_argv, redis_port_from_env
+from bot.ports import PortTaken, taken_ports
 from bot.settings import DEV_NOTIFY_TOKEN, Settings
 from bot.supervisor import ProcessSpec, StopRequested, Supervisor
 
@@ -47,6 +50,14 @@ class Layout:
             "Staff console": f"http://127.0.0.1:{self.console_port}/",
             **self.voice_urls(),
         }
+
+    def ports(self) -> list[tuple[str, int]]:
+        """(service, port) for every port this assistant binds."""
+        wanted = [("Redis", self.redis_port), ("back office", self.backoffice_port),
+                  ("action server", self.action_port), ("staff console", self.console_port),
+                  ("Rasa server", self.rasa_port), ("voice gateway", self.voice_port),
+                  ("voice gateway (AudioSocket)", self.audiosocket_port)]
+        return [(service, port) for service, port in wanted if port]
 
     def voice_urls(self) -> dict[str, str]:
         if not self.voice_port:
@@ -133,10 +144,25 @@ def default_layout(settings: Settings) -> Layout:
                   audiosocket_port=int(os.environ.get("VOICE_AUDIOSOCKET_PORT") or 8201))
 
 
+def report_taken(taken: list[PortTaken]) -> None:
+    for item in taken:
+        print(f"make run: {item.line()}", file=sys.stderr, flush=True)
+    if taken:
+        print("make run: stop that process or choose other ports (see .env.example); nothing was started",
+              file=sys.stderr, flush=True)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the whole assistant under the supervisor.")
+    parser.add_argument("--check-ports", action="store_true", help="only check that every port is free")
+    args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = Settings.from_env()
     layout = default_layout(settings)
+    taken = taken_ports(layout.ports())
+    report_taken(taken)
+    if taken or args.check_ports:
+        sys.exit(1 if taken else 0)
     redis_url = settings.redis_url or f"redis://127.0.0.1:{layout.redis_port}/0"
     env = child_env(layout, redis_url, dict(os.environ))
     supervisor = Supervisor(build_specs(layout, redis_url, env), layout.var_dir / "log")
