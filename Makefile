@@ -8,6 +8,9 @@ SYSDEPS := var/.system-deps
 # the browser tests, espeak-ng and sox for speech audio and the offline voice.
 DEBS := chromium fonts-noto-cjk espeak-ng sox
 MODEL := models/community.tar.gz
+# First-run stages print one line each (how long it took); their output goes to var/log/.
+STAGE := bash bot/tools/stage.sh
+LOGS := var/log
 MODEL_INPUTS := config.yml $(shell find data bot/domain nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
 # Rasa 3.6 needs Python 3.10: a working python3.10 on PATH, else pyenv's newest 3.10
@@ -37,22 +40,25 @@ venv: $(STAMP)
 # without dependencies (see the file); voice.models joins the recogniser's model.bin.
 $(STAMP): requirements.lock requirements-voice.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (install python3.10 or pyenv 3.10)"; exit 1; }
-	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-voice.lock
-	$(PY) -m voice.models
+	@$(STAGE) "Python packages" $(LOGS)/install.log sh -c '\
+	  { test -x $(PY) || $(PYTHON310) -m venv $(VENV); } && \
+	  $(PY) -m pip install --upgrade "pip<25" wheel && \
+	  $(PY) -m pip install -r requirements.lock && \
+	  $(PY) -m pip install --no-deps --require-hashes -r requirements-voice.lock && \
+	  $(PY) -m voice.models'
 	@touch $(STAMP)
 
 system-deps: $(SYSDEPS)
 
 $(SYSDEPS):
 	@mkdir -p var
-	@missing=$$(for d in $(DEBS); do dpkg -s $$d >/dev/null 2>&1 || echo $$d; done); \
+	@missing=$$(for d in $(DEBS); do dpkg -s $$d >/dev/null 2>&1 || printf '%s ' $$d; done); \
 	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages: $$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get install -y -q $$missing >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $$missing >/dev/null; }; \
+	  [ -z "$$SUDO" ] || sudo -v; \
+	  $(STAGE) "Debian packages" $(LOGS)/debian-packages.log sh -c "\
+	    $$SUDO apt-get install -y -q $$missing || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; }"; \
+	else echo "Debian packages          already installed"; \
 	fi
 	@touch $(SYSDEPS)
 
@@ -60,8 +66,8 @@ model: $(MODEL)
 
 $(MODEL): $(STAMP) $(MODEL_INPUTS)
 	@mkdir -p models
-	$(VENV)/bin/rasa train --config config.yml --domain bot/domain --data data \
-	    --out models --fixed-model-name community --quiet
+	@$(STAGE) "model training" $(LOGS)/train.log $(VENV)/bin/rasa train --config config.yml \
+	    --domain bot/domain --data data --out models --fixed-model-name community
 	@touch $(MODEL)
 
 validate: $(STAMP)

@@ -13,6 +13,7 @@ import logging
 import os
 import secrets
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,9 +168,11 @@ def main() -> None:
     env = child_env(layout, redis_url, dict(os.environ))
     supervisor = Supervisor(build_specs(layout, redis_url, env), layout.var_dir / "log")
     supervisor.stop_on_signals()
+    started = time.monotonic()
     try:
         supervisor.start_all()
-        print("\n社区服务助手已启动 / The assistant is running:", flush=True)
+        print(f"\n社区服务助手已启动 / The assistant is running (all services up in "
+              f"{time.monotonic() - started:.0f} s):", flush=True)
         for name, url in layout.urls(redis_url).items():
             print(f"  {name:16} {url}", flush=True)
         print(f"  Logs             {layout.var_dir / 'log'}\nPress Ctrl-C to stop.\n", flush=True)

@@ -149,7 +149,8 @@ class Supervisor:
             if not self.wait_ready(child):
                 raise RuntimeError(f"{child.spec.name} did not start; see {child.log_path}\n"
                                    f"{tail(child.log_path, 15)}")
-            logger.info("%s is up (pid %s)", child.spec.name, child.proc.pid)
+            logger.info("%s is up in %.1f s (pid %s, log %s)", child.spec.name,
+                        time.time() - child.started_at, child.proc.pid, child.log_path)
 
     def check_once(self) -> None:
         """Restart any child that has died, with exponential back-off."""
