@@ -7,6 +7,7 @@ import sys
 import uvicorn
 
 from backoffice.app import create_app
+from backoffice.metrics import with_metrics
 from backoffice.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ def main() -> int:
         logger.error("invalid settings: %s", exc)
         return 2
     logging.getLogger().setLevel(settings.log_level)
-    app = create_app(settings)
+    app = with_metrics(create_app(settings))
     # uvicorn's access log prints query strings (?phone=...): ours in RequestGuard does not.
     uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_config=None,
                 server_header=False)

@@ -6,12 +6,28 @@ which first checks the *schema itself* against the JSON Schema meta-schema and b
 new validator, on every call. Under load a sampling profile put 57% of the Rasa server's
 CPU there. The same schema and the same checks, compiled once, cost a fraction of that;
 a malformed response is still refused with the same `ValidationError`
-(tests/bot/test_rasa_server.py). Nothing else of Rasa is touched.
+(tests/bot/test_rasa_server.py).
+
+It also serves Prometheus metrics at /metrics: `assistant_turn_seconds`, the time from
+a resident's message reaching a channel's webhook to that webhook's reply, by channel.
+Nothing else of Rasa is touched.
 """
 from __future__ import annotations
 
+import re
+import time
 from functools import lru_cache
 from typing import Any, Dict, Text
+
+from prometheus_client import Histogram
+
+from bot.metrics import LATENCY_BUCKETS, exposition, outcome_of
+
+TURN_SECONDS = Histogram(
+    "assistant_turn_seconds", "Seconds from a message at a channel's webhook to its reply",
+    ["channel", "outcome"], buckets=LATENCY_BUCKETS)
+# A resident's turn: a POST to /webhooks/<channel>/webhook (rest, wechat, webchat, voice).
+_TURN_PATH = re.compile(r"^/webhooks/(?P<channel>[A-Za-z0-9_]+)/webhook$")
 
 
 @lru_cache(maxsize=1)
@@ -41,10 +57,46 @@ def validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
         raise e
 
 
+def add_metrics(app: Any) -> None:
+    """Time every turn by channel, and serve /metrics (on the Sanic app Rasa built)."""
+    from sanic.response import HTTPResponse
+
+    async def turn_started(request: Any) -> None:
+        if request.method == "POST" and _TURN_PATH.match(request.path):
+            request.ctx.turn_started = time.perf_counter()
+
+    async def turn_finished(request: Any, response: Any) -> None:
+        started = getattr(request.ctx, "turn_started", None)
+        if started is not None and response is not None:
+            channel = _TURN_PATH.match(request.path)["channel"]
+            TURN_SECONDS.labels(channel, outcome_of(response.status)).observe(
+                time.perf_counter() - started)
+
+    async def metrics(request: Any) -> HTTPResponse:
+        body, content_type = exposition()
+        return HTTPResponse(body, content_type=content_type)
+
+    app.register_middleware(turn_started, "request")
+    app.register_middleware(turn_finished, "response")
+    app.add_route(metrics, "/metrics", methods=["GET"], name="prometheus_metrics")
+
+
 def install() -> None:
+    import rasa.core.run
     from rasa.core.actions.action import RemoteAction
 
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
+    configure_app = rasa.core.run.configure_app
+    if getattr(configure_app, "with_metrics", False):
+        return
+
+    def configure_app_with_metrics(*args: Any, **kwargs: Any) -> Any:
+        app = configure_app(*args, **kwargs)
+        add_metrics(app)
+        return app
+
+    configure_app_with_metrics.with_metrics = True  # type: ignore[attr-defined]
+    rasa.core.run.configure_app = configure_app_with_metrics
 
 
 def main() -> None:

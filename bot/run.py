@@ -38,6 +38,7 @@ class Layout:
     console_port: int = 8100
     voice_port: int | None = None  # the hotline gateway (voice/); None: not started
     audiosocket_port: int | None = None
+    outbox_metrics_port: int | None = None  # the outbox worker's /metrics; None: not served
 
     def urls(self, redis_url: str) -> dict[str, str]:
         return {
@@ -50,6 +51,9 @@ class Layout:
             "Web chat": f"http://127.0.0.1:{self.rasa_port}/webhooks/webchat/",
             "Staff console": f"http://127.0.0.1:{self.console_port}/",
             **self.voice_urls(),
+            **({"Outbox metrics": f"http://127.0.0.1:{self.outbox_metrics_port}/metrics "
+                                  f"(the others: /metrics on each HTTP port)"}
+               if self.outbox_metrics_port else {}),
         }
 
     def ports(self) -> list[tuple[str, int]]:
@@ -57,7 +61,8 @@ class Layout:
         wanted = [("Redis", self.redis_port), ("back office", self.backoffice_port),
                   ("action server", self.action_port), ("staff console", self.console_port),
                   ("Rasa server", self.rasa_port), ("voice gateway", self.voice_port),
-                  ("voice gateway (AudioSocket)", self.audiosocket_port)]
+                  ("voice gateway (AudioSocket)", self.audiosocket_port),
+                  ("outbox worker metrics", self.outbox_metrics_port)]
         return [(service, port) for service, port in wanted if port]
 
     def voice_urls(self) -> dict[str, str]:
@@ -95,6 +100,7 @@ def child_env(layout: Layout, redis_url: str, base: dict[str, str]) -> dict[str,
         "CONSOLE_DB": base.get("CONSOLE_DB") or str(layout.var_dir / "console.db"),
         # rasa-sdk binds 0.0.0.0 unless told otherwise; the action server is internal.
         "SANIC_HOST": base.get("ACTION_HOST", "127.0.0.1"),
+        "OUTBOX_METRICS_PORT": str(layout.outbox_metrics_port or 0),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONUNBUFFERED": "1",
     })
@@ -117,7 +123,8 @@ def build_specs(layout: Layout, redis_url: str, env: dict[str, str]) -> list[Pro
         rasa_argv += ["--auth-token", env["RASA_AUTH_TOKEN"]]
     specs += [
         ProcessSpec("backoffice", [py, "-m", "backoffice"], env, layout.backoffice_port),
-        ProcessSpec("actions", [py, "-m", "rasa_sdk", "--actions", "actions",
+        # rasa-sdk's server with /metrics and action timings (bot/action_server.py).
+        ProcessSpec("actions", [py, "-m", "bot.action_server", "--actions", "actions",
                                 "--port", str(layout.action_port)], env, layout.action_port),
         ProcessSpec("outbox", [py, "-m", "actions.outbox_worker"], env),
         ProcessSpec("console", [py, "-m", "channels.console"], env, layout.console_port),
@@ -142,7 +149,8 @@ def default_layout(settings: Settings) -> Layout:
                   None if settings.redis_url else redis_port_from_env(), var_dir,
                   ROOT / "models" / "community.tar.gz", console_port=settings.console_port,
                   voice_port=int(os.environ.get("VOICE_PORT") or 8200),
-                  audiosocket_port=int(os.environ.get("VOICE_AUDIOSOCKET_PORT") or 8201))
+                  audiosocket_port=int(os.environ.get("VOICE_AUDIOSOCKET_PORT") or 8201),
+                  outbox_metrics_port=int(os.environ.get("OUTBOX_METRICS_PORT") or 9105))
 
 
 def report_taken(taken: list[PortTaken]) -> None:

@@ -55,6 +55,7 @@ class Settings:
     office_hours: str
     timezone: str
     var_dir: str
+    outbox_metrics_port: int = 0  # the outbox worker's /metrics; 0: not served
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -76,6 +77,7 @@ class Settings:
             office_hours=env.get("OFFICE_HOURS", "mon-fri 09:00-12:00,13:30-17:30"),
             timezone=env.get("TZ_NAME", "Asia/Shanghai"),
             var_dir=env.get("VAR_DIR", "var"),
+            outbox_metrics_port=_int(env, "OUTBOX_METRICS_PORT", 0),
         )
 
     def redis(self) -> RedisParams:

@@ -18,14 +18,17 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, WebSocket
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from prometheus_client import Gauge
 from pydantic import BaseModel, validator
 
+from bot.metrics import exposition
 from voice.gateway import Services, warm_prompts
 from voice.transports import audiosocket, websocket
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 _CALL_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+CALLS_IN_PROGRESS = Gauge("voice_calls_in_progress", "Calls connected to the gateway now")
 
 
 class CallRegistration(BaseModel):
@@ -52,6 +55,7 @@ def create_app(build) -> FastAPI:
         server = await audiosocket.serve(services)
         warming = asyncio.create_task(warm_prompts(services.synthesizer))
         app.state.services = services
+        CALLS_IN_PROGRESS.set_function(lambda: len(services.active))
         logger.info("AudioSocket on %s:%s", services.settings.host, services.settings.audiosocket_port)
         try:
             yield
@@ -72,6 +76,11 @@ def _routes(app: FastAPI) -> None:
     @app.get("/health")
     async def health() -> dict:
         return {"status": "ok", "calls": len(app.state.services.active)}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
 
     @app.get("/")
     async def root() -> RedirectResponse:

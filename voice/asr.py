@@ -39,7 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from prometheus_client import Histogram
 
+from bot.metrics import LATENCY_BUCKETS
 from voice import hints
 from voice.audio import RATE, resample, pcm16_to_float
 from voice.settings import VoiceSettings
@@ -139,6 +141,10 @@ def rejected(r: Recognition, language: str, prompt: str | None = None) -> str | 
     return None
 
 
+ASR_SECONDS = Histogram("voice_asr_seconds", "Seconds from an utterance to its text (speech recognition)",
+                        buckets=LATENCY_BUCKETS)
+
+
 class Transcriber:
     """Blocking faster-whisper inference behind an async method."""
 
@@ -163,7 +169,8 @@ class Transcriber:
         """16 kHz float32 audio (the gateway's internal form) to text; "" when no words."""
         if audio.size < RATE // 10:
             return ""
-        return await asyncio.to_thread(self.recognise_text, audio, hint)
+        with ASR_SECONDS.time():
+            return await asyncio.to_thread(self.recognise_text, audio, hint)
 
     def recognise_text(self, audio: np.ndarray, hint: str | None = None) -> str:
         prompt = hint if hint is not None else hints.default_prompt(self.language)

@@ -19,6 +19,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from prometheus_client import Histogram
+
+from bot.metrics import LATENCY_BUCKETS
 from voice import hints, prompts
 from voice.frames import AudioIn, AudioOut, Dtmf, Event, Frame, Hangup, Mark, TextIn, Utterance
 from voice.output import Output, Transport
@@ -27,6 +30,9 @@ from voice.spoken import speech_chunks, spoken_reply
 from voice.vad import StreamingVad
 
 logger = logging.getLogger(__name__)
+
+TTS_SECONDS = Histogram("voice_tts_seconds", "Seconds to synthesise one sentence a caller hears",
+                        buckets=LATENCY_BUCKETS)
 
 
 @dataclass
@@ -165,7 +171,8 @@ class Call:
     async def say(self, sentences: list[str], conversation: str | None = None) -> None:
         epoch = self.output.epoch
         for sentence in (chunk for text in sentences for chunk in speech_chunks(text)):
-            audio = await self.services.synthesizer.synthesize(sentence, conversation)
+            with TTS_SECONDS.time():
+                audio = await self.services.synthesizer.synthesize(sentence, conversation)
             if self.output.epoch != epoch:
                 return  # the caller spoke meanwhile: the rest of this reply is dropped
             self.output.put(AudioOut(audio, self.turn_no))

@@ -2,11 +2,26 @@
 from __future__ import annotations
 
 import logging
+import re
+import time
 from typing import Any
 
 import httpx
+from prometheus_client import Histogram
+
+from bot.metrics import LATENCY_BUCKETS
 
 logger = logging.getLogger(__name__)
+
+BACKOFFICE_SECONDS = Histogram(
+    "assistant_backoffice_request_seconds", "Seconds a call to the back office API took",
+    ["operation", "outcome"], buckets=LATENCY_BUCKETS)
+_CASE_IN_PATH = re.compile(r"/cases/[^/]+")
+
+
+def operation(method: str, path: str) -> str:
+    """`POST /api/v1/cases/{case}/amendments`: the call without its case number."""
+    return f"{method} {_CASE_IN_PATH.sub('/cases/{case}', path)}"
 
 
 class BackofficeUnavailable(Exception):
@@ -41,13 +56,18 @@ class BackofficeClient:
         await self._client.aclose()
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        started, outcome = time.perf_counter(), "unavailable"
         try:
             response = await self._client.request(method, path, **kwargs)
+            if response.status_code >= 500 or response.status_code in (408, 429):
+                raise BackofficeUnavailable(f"{method} {path}: HTTP {response.status_code}")
+            outcome = "ok" if response.status_code < 400 else "client_error"
+            return response
         except httpx.HTTPError as exc:
             raise BackofficeUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
-        if response.status_code >= 500 or response.status_code in (408, 429):
-            raise BackofficeUnavailable(f"{method} {path}: HTTP {response.status_code}")
-        return response
+        finally:
+            BACKOFFICE_SECONDS.labels(operation(method, path), outcome).observe(
+                time.perf_counter() - started)
 
     async def create_case(self, payload: dict[str, Any]) -> dict[str, Any]:
         response = await self._request("POST", "/api/v1/cases", json=payload)

@@ -11,6 +11,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.metrics import exposition
 from channels.console import api, pages
 from channels.console.auth import Session
 from channels.console.deps import LoginRequired, build_console, page_session
@@ -48,6 +49,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(api.router)
     app.add_api_route("/static/{name}", static_file, methods=["GET"])
+    app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
@@ -68,6 +70,12 @@ async def static_file(name: str, request: Request) -> Response:
     if name not in PUBLIC_STATIC:
         await page_session(request)
     return Response(path.read_bytes(), media_type=TYPES[path.suffix])
+
+
+async def metrics() -> Response:
+    """Prometheus metrics of this process; no session: scrapers are internal."""
+    body, content_type = exposition()
+    return Response(body, media_type=content_type)
 
 
 async def _to_login(request: Request, exc: LoginRequired) -> Response:

@@ -1,0 +1,67 @@
+"""Start the action server (`python -m bot.action_server`, rasa-sdk's arguments) with metrics.
+
+rasa-sdk's own extension point (a plugin's `attach_sanic_app_extensions`) adds
+/metrics and times each action call: `assistant_action_seconds` by action name and
+outcome. The actions themselves are rasa-sdk's, loaded from `--actions` as before.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pluggy
+from prometheus_client import Histogram
+
+from bot.metrics import LATENCY_BUCKETS, exposition, outcome_of
+
+ACTION_SECONDS = Histogram(
+    "assistant_action_seconds", "Seconds the action server took to run an action",
+    ["action", "outcome"], buckets=LATENCY_BUCKETS)
+
+hookimpl = pluggy.HookimplMarker("rasa_sdk")
+
+
+def action_name(request: Any) -> str:
+    """The action of a /webhook call; rasa-sdk has parsed the body by the time we ask."""
+    try:
+        return str((request.json or {}).get("next_action") or "none")
+    except Exception:  # a compressed or malformed body: the call failed anyway
+        return "unreadable"
+
+
+class ActionMetrics:
+    @hookimpl
+    def attach_sanic_app_extensions(self, app: Any) -> None:
+        from sanic.response import HTTPResponse
+
+        async def started(request: Any) -> None:
+            if request.path == "/webhook":
+                request.ctx.action_started = time.perf_counter()
+
+        async def finished(request: Any, response: Any) -> None:
+            begun = getattr(request.ctx, "action_started", None)
+            if begun is not None and response is not None:
+                # An unknown name (404) is not a label: anyone could make up names.
+                name = action_name(request) if response.status != 404 else "unknown"
+                ACTION_SECONDS.labels(name, outcome_of(response.status)).observe(
+                    time.perf_counter() - begun)
+
+        async def metrics(request: Any) -> HTTPResponse:
+            body, content_type = exposition()
+            return HTTPResponse(body, content_type=content_type)
+
+        app.register_middleware(started, "request")
+        app.register_middleware(finished, "response")
+        app.add_route(metrics, "/metrics", methods=["GET"], name="prometheus_metrics")
+
+
+def main() -> None:
+    from rasa_sdk.__main__ import main as rasa_sdk_main
+    from rasa_sdk.plugin import plugin_manager
+
+    plugin_manager().register(ActionMetrics())
+    rasa_sdk_main()
+
+
+if __name__ == "__main__":
+    main()
