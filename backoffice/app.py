@@ -11,23 +11,39 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from backoffice import api
+from backoffice import api, api_admin, api_casework
+from backoffice.casework import CallbackStore, NoteStore
 from backoffice.crypto import FieldCipher
 from backoffice.db import create_db_engine
 from backoffice.middleware import BearerAuth, BodyLimit, RequestGuard
 from backoffice.migrations import migrate
 from backoffice.notify import build_notifier
+from backoffice.organisation import DepartmentStore
 from backoffice.repository import CaseRepository
 from backoffice.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
 DESCRIPTION = """Reference case-intake back office of the community-service-centre assistant.
 
-All `/api/v1` routes need `Authorization: Bearer <token>`: `BACKOFFICE_TOKEN` for the
-assistant, `BACKOFFICE_STAFF_TOKEN` for staff (only staff may PATCH). Personal data
-is stored encrypted and masked in every response. Errors are
+All `/api/v1` routes need `Authorization: Bearer <token>`:
+
+- `BACKOFFICE_TOKEN`: the assistant. Files and amends cases, finds them by phone or
+  conversation; no status changes, routing, notes, callbacks or audit log.
+- `BACKOFFICE_STAFF_TOKEN`: the centre's staff, every case. A trusted front end (the
+  console) names the person acting in `X-Actor` (recorded in histories and the audit
+  log) and may narrow a request to one department with `X-Department`, which then
+  behaves exactly as that department's account.
+- a department's own token (`POST /api/v1/departments/{id}/tokens`): only the cases
+  routed to that department (others answer 404); status changes (no reopening), notes,
+  callbacks, returning a case to the centre.
+
+New cases are routed to a department by the routing table (`GET/PUT /api/v1/routing`).
+Status moves forward (`received → accepted → in_progress → done`, or `rejected` with a
+note); each change reaches the resident on their channel, and a phone caller's
+department gets a callback task. Every change is in the audit log (`GET /api/v1/audit`).
+Personal data is stored encrypted and masked in every response. Errors are
 `{"error": <code>, "detail": <text or list>}`.
 """
 
@@ -54,14 +70,21 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.schema_version = version
-    app.state.repo = CaseRepository(engine, FieldCipher(settings.encryption_key))
+    cipher = FieldCipher(settings.encryption_key)
+    app.state.repo = CaseRepository(engine, cipher)
+    app.state.departments = DepartmentStore(engine)
+    app.state.notes = NoteStore(engine, cipher)
+    app.state.callbacks = CallbackStore(engine, cipher)
     app.state.notifier = notifier
     app.include_router(api.public)
     app.include_router(api.router)
+    app.include_router(api_casework.router)
+    app.include_router(api_admin.router)
     _add_exception_handlers(app)
     # Added innermost first: RequestGuard ends up outermost.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(BearerAuth, token=settings.token, staff_token=settings.staff_token)
+    app.add_middleware(BearerAuth, token=settings.token, staff_token=settings.staff_token,
+                       department_of_token=app.state.departments.department_of_token)
     app.add_middleware(RequestGuard)
     logger.info("back office ready: schema version %d, notifications %s",
                 version, "on" if settings.notify_url else "off")

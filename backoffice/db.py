@@ -2,7 +2,7 @@
 
 SQLite is the default; PostgreSQL works through the same tables. Personal data
 lives only inside ``cases.fields_encrypted`` (Fernet) and ``cases.phone_hash``
-(HMAC); staff notes are encrypted too.
+(HMAC); staff notes, private case notes and callback numbers are encrypted too.
 """
 from __future__ import annotations
 
@@ -56,6 +56,10 @@ cases = Table(
     Column("phone_hash", String(64), nullable=True, index=True),
     Column("created_at", DateTime, nullable=False, index=True),
     Column("updated_at", DateTime, nullable=False),
+    # Added by migration 3: routing, and the times the director's figures need.
+    Column("department_id", String(32), nullable=True, index=True),
+    Column("first_action_at", DateTime, nullable=True),
+    Column("closed_at", DateTime, nullable=True),
 )
 
 case_status_history = Table(
@@ -67,6 +71,10 @@ case_status_history = Table(
     Column("note_encrypted", Text, nullable=True),
     Column("actor", String(32), nullable=False),
     Column("at", DateTime, nullable=False),
+    # Added by migration 3: what the entry records (created, status, amended,
+    # assigned) and the department the case was with after it.
+    Column("kind", String(16), nullable=True),
+    Column("department_id", String(32), nullable=True),
 )
 
 # One row per local day; the daily sequence of case numbers.
@@ -88,6 +96,91 @@ activities = Table(
     Column("capacity", Integer, nullable=False),
     Column("remaining", Integer, nullable=False),
     CheckConstraint("remaining >= 0 AND remaining <= capacity", name="ck_activities_remaining"),
+)
+
+
+departments = Table(
+    "departments",
+    metadata,
+    Column("department_id", String(32), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("kind", String(32), nullable=False, default="other"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Which department gets a new case: the most specific row for its service and
+# category wins (service + category, then service, then the default row "*").
+routing_rules = Table(
+    "routing_rules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("service", String(64), nullable=False),
+    Column("category", String(64), nullable=True),
+    Column("department_id", String(32), ForeignKey("departments.department_id"), nullable=False),
+)
+
+# A department's own API tokens; only their SHA-256 is kept.
+department_tokens = Table(
+    "department_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("department_id", String(32), ForeignKey("departments.department_id"), nullable=False,
+           index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(64), nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+# Private notes of staff on a case: never sent to the resident.
+case_notes = Table(
+    "case_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("note_encrypted", Text, nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("department_id", String(32), nullable=True),
+    Column("at", DateTime, nullable=False),
+)
+
+# Every change, who made it and from which account; details hold no personal data.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("actor", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("department_id", String(32), nullable=True),
+    Column("action", String(32), nullable=False),
+    Column("case_number", String(32), nullable=True, index=True),
+    Column("detail", String(200), nullable=False, default=""),
+)
+
+# Phone calls a department owes a resident (a caller staff could not answer in
+# writing, a status change a phone caller cannot be sent).
+callbacks = Table(
+    "callbacks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("department_id", String(32), nullable=True, index=True),
+    Column("case_number", String(32), nullable=True),
+    Column("service", String(64), nullable=True),
+    Column("channel", String(64), nullable=False),
+    Column("conversation_id", String(128), nullable=False),
+    # why the call is owed: "takeover" (asked for during a takeover) or
+    # "status:<status>" (a status change to tell a phone caller)
+    Column("reason", String(32), nullable=False),
+    Column("phone_encrypted", Text, nullable=True),
+    Column("note_encrypted", Text, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False, index=True),
+    Column("closed_at", DateTime, nullable=True),
+    Column("closed_by", String(64), nullable=True),
+    Column("result_encrypted", Text, nullable=True),
 )
 
 

@@ -11,7 +11,12 @@ import time
 import traceback
 from typing import Any, Awaitable, Callable, Dict, Iterable, Optional
 
+import anyio
 from starlette.responses import JSONResponse
+
+from backoffice.principal import (
+    ASSISTANT, STAFF, Principal, department_principal, staff_principal, valid_department_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -80,40 +85,64 @@ def _locations(exc: BaseException) -> str:
 
 
 class BearerAuth:
-    """Sets ``request.state.role`` to ``assistant`` or ``staff``; 401/403 otherwise."""
+    """Sets ``request.state.principal`` (and ``role``) from the bearer token; 401/403 otherwise.
+
+    The two tokens from the settings are compared in constant time; any other token
+    is looked up among the departments' tokens (by its SHA-256) in a worker thread.
+    """
 
     def __init__(self, app: ASGIApp, token: str, staff_token: str,
+                 department_of_token: Optional[Callable[[str], Optional[str]]] = None,
                  public_paths: Iterable[str] = PUBLIC_PATHS) -> None:
         self.app = app
-        self._tokens = ((staff_token.encode(), "staff"), (token.encode(), "assistant"))
+        self._tokens = ((staff_token.encode(), STAFF), (token.encode(), ASSISTANT))
+        self._department_of_token = department_of_token
         self._public = frozenset(public_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self._public:
             await self.app(scope, receive, send)
             return
-        role = self._role(scope)
-        if role is None:
+        principal = await self._principal(scope)
+        if principal is None:
             await send_error(send, 401, "unauthorized", "missing or invalid bearer token",
                              {"WWW-Authenticate": "Bearer"})
             return
-        if scope["method"] in STAFF_ONLY_METHODS and role != "staff":
+        if principal.role == ASSISTANT and scope["method"] in STAFF_ONLY_METHODS:
             await send_error(send, 403, "forbidden", "this operation needs the staff token")
             return
-        scope.setdefault("state", {})["role"] = role
+        if principal.department_id is not None and not valid_department_id(principal.department_id):
+            await send_error(send, 403, "forbidden", "X-Department names no department")
+            return
+        state = scope.setdefault("state", {})
+        state["principal"], state["role"] = principal, principal.role
         await self.app(scope, receive, send)
 
-    def _role(self, scope: Scope) -> Optional[str]:
-        header = dict(scope.get("headers") or []).get(b"authorization", b"")
-        scheme, _, presented = header.partition(b" ")
-        if scheme.lower() != b"bearer" or not presented.strip():
-            return None
+    async def _principal(self, scope: Scope) -> Optional[Principal]:
+        headers = dict(scope.get("headers") or [])
+        scheme, _, presented = headers.get(b"authorization", b"").partition(b" ")
         presented = presented.strip()
+        if scheme.lower() != b"bearer" or not presented:
+            return None
+        actor = _header(headers, b"x-actor")
         role = None
         for token, name in self._tokens:  # compare against both: constant work per request
             if hmac.compare_digest(presented, token) and role is None:
                 role = name
-        return role
+        if role == STAFF:
+            return staff_principal(actor, _header(headers, b"x-department"))
+        if role == ASSISTANT:
+            return Principal(ASSISTANT, "assistant")
+        if self._department_of_token is None:
+            return None
+        department = await anyio.to_thread.run_sync(
+            self._department_of_token, presented.decode("utf-8", "replace"))
+        return department_principal(department, actor) if department else None
+
+
+def _header(headers: Dict[bytes, bytes], name: bytes) -> Optional[str]:
+    value = headers.get(name)
+    return value.decode("latin-1").strip() or None if value else None
 
 
 class BodyLimit:

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import and_, delete, exists, func, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from backoffice import db
 from backoffice.clock import utc_now
@@ -100,7 +100,8 @@ def anonymise_batch(engine: Engine, cipher: FieldCipher, cutoff: datetime, now: 
                 continue
             conn.execute(update(h).where(h.c.case_id == row.id).values(note_encrypted=None))
             conn.execute(insert(h).values(case_id=row.id, status=row.status, note_encrypted=None,
-                                          actor=RETENTION_ACTOR, at=now))
+                                          actor=RETENTION_ACTOR, at=now, kind="status"))
+            _forget_casework(conn, [row.id])
             changed += 1
     return len(rows), changed
 
@@ -116,8 +117,22 @@ def purge_batch(engine: Engine, cutoff: datetime, size: int) -> Tuple[int, int]:
     still_due = and_(c.c.id.in_(ids), _candidates("purge", cutoff))
     with engine.begin() as conn:
         conn.execute(delete(h).where(h.c.case_id.in_(select(c.c.id).where(still_due))))
+        _forget_casework(conn, select(c.c.id).where(still_due), purge=True)
         deleted = conn.execute(delete(c).where(still_due)).rowcount
     return len(ids), deleted
+
+
+def _forget_casework(conn: Connection, case_ids: Any, purge: bool = False) -> None:
+    """Private notes go; callbacks of the cases keep only what is no one's data."""
+    n, cb, c = db.case_notes, db.callbacks, db.cases
+    numbers = select(c.c.case_number).where(c.c.id.in_(case_ids))
+    if purge:
+        conn.execute(delete(cb).where(cb.c.case_number.in_(numbers)))
+    else:
+        conn.execute(update(cb).where(cb.c.case_number.in_(numbers)).values(
+            phone_encrypted=None, note_encrypted=None, result_encrypted=None,
+            conversation_id=ANONYMISED_CONVERSATION))
+    conn.execute(delete(n).where(n.c.case_id.in_(case_ids)))
 
 
 def apply_retention(engine: Engine, cipher: FieldCipher, older_than_days: int, mode: str,

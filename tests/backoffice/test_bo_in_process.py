@@ -30,11 +30,11 @@ def test_restart_keeps_cases_and_does_not_migrate_twice(tmp_path):
     with TestClient(create_app(_settings(url, key))) as http:
         assert http.get(f"/api/v1/cases/{number}", headers=AUTH).json()["fields"]["phone"] == "139****0001"
         assert http.get("/api/v1/activities", headers=AUTH).json() == activities
-        assert http.get("/healthz").json() == {"status": "ok", "schema_version": 2}
+        assert http.get("/healthz").json() == {"status": "ok", "schema_version": 3}
     with sqlite3.connect(tmp_path / "nested" / "dir" / "bo.db") as conn:
         versions = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")]
         (journal,) = conn.execute("PRAGMA journal_mode").fetchone()
-    assert versions == [1, 2] and journal == "wal"
+    assert versions == [1, 2, 3] and journal == "wal"
 
 
 def test_in_memory_database_works(tmp_path):

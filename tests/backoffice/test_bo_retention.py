@@ -160,3 +160,30 @@ def test_bad_arguments_are_refused(tmp_path, args):
     run = retention({"DATABASE_URL": f"sqlite:///{tmp_path / 'bo.db'}"}, *args)
     assert run.returncode == 2
     assert run.stderr.strip()
+
+
+def test_retention_takes_private_notes_and_callback_numbers_with_it(api, env, make_case, make_phone):
+    url = env["DATABASE_URL"]
+    phone = make_phone()
+    body = make_case(channel="voice", conversation_id=f"voice:{uuid.uuid4().hex}",
+                     fields={"address": "3号楼", "repair_category": "water", "description": "漏水",
+                             "phone": phone})
+    number = file_case(api, body, None)
+    assert api.post(f"/api/v1/cases/{number}/notes", json={"text": f"居民说打{phone}"},
+                    headers=STAFF).status_code == 201
+    assert api.patch(f"/api/v1/cases/{number}", json={"status": "done"}, headers=STAFF).status_code == 200
+    age_cases(url, [number], days=400)
+    assert retention(env, "--older-than-days", "365").returncode == 0
+    engine = create_engine(url, future=True)
+    with engine.connect() as conn:
+        notes = conn.execute(select(db.case_notes)).all()
+        callbacks = conn.execute(select(db.callbacks).where(db.callbacks.c.case_number == number)).all()
+    engine.dispose()
+    assert notes == []
+    assert [(c.phone_encrypted, c.note_encrypted, c.conversation_id) for c in callbacks] == [
+        (None, None, "anonymised")]
+    assert retention(env, "--older-than-days", "365", "--purge").returncode == 0
+    engine = create_engine(url, future=True)
+    with engine.connect() as conn:
+        assert conn.execute(select(db.callbacks).where(db.callbacks.c.case_number == number)).all() == []
+    engine.dispose()
