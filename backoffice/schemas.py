@@ -184,6 +184,7 @@ class ServiceFieldsOut(BaseModel):
     extra: List[str] = Field(..., description="Carried when present (parts of an address)")
     required_when: Dict[str, Dict[str, List[str]]] = Field(
         ..., description="Fields required when another field has one of the values")
+    category_field: Optional[str] = Field(None, description="The field the routing table's category is")
 
 
 class AuditOut(BaseModel):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
+from backoffice.routing import CATEGORY_FIELDS
+
 _ADDRESS_PARTS = ["building", "unit", "room"]
 
 # required, optional, extra (carried when present), and fields required only when
@@ -44,6 +46,7 @@ SERVICE_FIELDS: Dict[str, Dict[str, Any]] = {
 def describe_services() -> List[Dict[str, Any]]:
     """The catalogue as the API shows it."""
     return [{"service": name, "required": spec["required"], "optional": spec["optional"],
-             "extra": spec["extra"], "required_when": spec.get("required_when", {})}
+             "extra": spec["extra"], "required_when": spec.get("required_when", {}),
+             "category_field": CATEGORY_FIELDS.get(name)}
             for name, spec in SERVICE_FIELDS.items()]
 

@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from channels.console import analytics
 from channels.console.auth import Session
 from channels.console.clients import UpstreamError
-from channels.console.deps import Console, api_session, checked_post, console, require_admin
+from channels.console.deps import Console, centre_session, checked_post, console, require_admin
 from channels.console.views import queue_item, slot_rows, transcript, transcript_line
 from state.handoff import Handoff
 
@@ -30,7 +30,7 @@ async def queue_items(c: Console) -> list[dict[str, Any]]:
 
 
 @router.get("/queue")
-async def get_queue(request: Request, session: Session = Depends(api_session)) -> dict[str, Any]:
+async def get_queue(request: Request, session: Session = Depends(centre_session)) -> dict[str, Any]:
     return {"items": await queue_items(console(request))}
 
 
@@ -45,7 +45,7 @@ def event_stream(gen: AsyncIterator[str]) -> StreamingResponse:
 
 
 @router.get("/queue/stream")
-async def queue_stream(request: Request, session: Session = Depends(api_session)) -> StreamingResponse:
+async def queue_stream(request: Request, session: Session = Depends(centre_session)) -> StreamingResponse:
     c = console(request)
 
     async def gen() -> AsyncIterator[str]:
@@ -79,7 +79,7 @@ async def _clear_slots(c: Console, conversation_id: str, handoff: Handoff | None
 
 @router.get("/conversations/{conversation_id}")
 async def get_conversation(conversation_id: str, request: Request,
-                           session: Session = Depends(api_session)) -> dict[str, Any]:
+                           session: Session = Depends(centre_session)) -> dict[str, Any]:
     c = console(request)
     handoff = await c.queue.get(conversation_id)
     slots = await _clear_slots(c, conversation_id, handoff)
@@ -104,7 +104,7 @@ async def get_conversation(conversation_id: str, request: Request,
 
 @router.get("/conversations/{conversation_id}/stream")
 async def conversation_stream(conversation_id: str, request: Request, after: str = "$",
-                              session: Session = Depends(api_session)) -> StreamingResponse:
+                              session: Session = Depends(centre_session)) -> StreamingResponse:
     c = console(request)
     handoff = await c.queue.get(conversation_id)
     slots = await _clear_slots(c, conversation_id, handoff)
@@ -137,7 +137,7 @@ def _stream_id(value: str) -> bool:
 
 @router.post("/conversations/{conversation_id}/takeover")
 async def takeover(conversation_id: str, request: Request,
-                   session: Session = Depends(api_session)) -> dict[str, Any]:
+                   session: Session = Depends(centre_session)) -> dict[str, Any]:
     await checked_post(request, session)
     c = console(request)
     handoff = await _handoff(c, conversation_id)
@@ -168,7 +168,7 @@ async def _owned(c: Console, conversation_id: str, session: Session) -> Handoff:
 
 @router.post("/conversations/{conversation_id}/reply")
 async def reply(conversation_id: str, request: Request,
-                session: Session = Depends(api_session)) -> dict[str, Any]:
+                session: Session = Depends(centre_session)) -> dict[str, Any]:
     body = await checked_post(request, session)
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
@@ -188,7 +188,7 @@ async def reply(conversation_id: str, request: Request,
 
 @router.post("/conversations/{conversation_id}/handback")
 async def handback(conversation_id: str, request: Request,
-                   session: Session = Depends(api_session)) -> dict[str, Any]:
+                   session: Session = Depends(centre_session)) -> dict[str, Any]:
     await checked_post(request, session)
     c = console(request)
     handoff = await _owned(c, conversation_id, session)
@@ -211,7 +211,7 @@ async def handback(conversation_id: str, request: Request,
 
 @router.post("/conversations/{conversation_id}/reveal")
 async def reveal(conversation_id: str, request: Request,
-                 session: Session = Depends(api_session)) -> dict[str, Any]:
+                 session: Session = Depends(centre_session)) -> dict[str, Any]:
     body = await checked_post(request, session)
     name = body.get("slot")
     c = console(request)
@@ -226,7 +226,7 @@ async def reveal(conversation_id: str, request: Request,
 
 
 @router.get("/analytics")
-async def get_analytics(request: Request, session: Session = Depends(api_session)) -> dict[str, Any]:
+async def get_analytics(request: Request, session: Session = Depends(centre_session)) -> dict[str, Any]:
     figures = await load_figures(console(request))
     return {
         "conversations": figures.conversations,
@@ -247,6 +247,6 @@ async def load_figures(c: Console) -> analytics.Figures:
 
 
 @router.get("/admin/audit")
-async def audit_log(request: Request, session: Session = Depends(api_session)) -> dict[str, Any]:
+async def audit_log(request: Request, session: Session = Depends(centre_session)) -> dict[str, Any]:
     require_admin(session)
     return {"entries": await console(request).audit.recent()}

@@ -24,6 +24,12 @@ class Session:
     username: str
     role: str
     csrf: str
+    department: str | None = None  # a department's account: its cases only
+
+    @property
+    def centre(self) -> bool:
+        """The centre's own staff (not a department's account): queue and conversations."""
+        return self.department is None
 
     def csrf_ok(self, presented: str | None) -> bool:
         return bool(presented) and hmac.compare_digest(self.csrf, presented)
@@ -39,11 +45,13 @@ class Sessions:
         self._key = f"{prefix}:console:session:"
         self._ttl_s = ttl_s
 
-    async def create(self, username: str, role: str) -> tuple[str, Session]:
+    async def create(self, username: str, role: str,
+                     department: str | None = None) -> tuple[str, Session]:
         token = secrets.token_urlsafe(32)
-        session = Session(_digest(token), username, role, secrets.token_urlsafe(32))
+        session = Session(_digest(token), username, role, secrets.token_urlsafe(32), department)
         await self._redis.hset(self._key + session.token_hash,
-                               mapping={"username": username, "role": role, "csrf": session.csrf})
+                               mapping={"username": username, "role": role, "csrf": session.csrf,
+                                        "department": department or ""})
         await self._redis.expire(self._key + session.token_hash, self._ttl_s)
         return token, session
 
@@ -54,7 +62,8 @@ class Sessions:
         data = await self._redis.hgetall(self._key + digest)
         if not data:
             return None
-        return Session(digest, data["username"], data["role"], data["csrf"])
+        return Session(digest, data["username"], data["role"], data["csrf"],
+                       data.get("department") or None)
 
     async def delete(self, session: Session) -> None:
         await self._redis.delete(self._key + session.token_hash)

@@ -79,3 +79,32 @@ class BackofficeClient:
             return [], f"业务系统返回错误 {response.status_code}"
         body = response.json()
         return (body.get("cases", []) if isinstance(body, dict) else body), None
+
+
+class CaseDesk:
+    """The back office as staff use it: the staff token, the person acting (X-Actor) and,
+    for a department's account, its department (X-Department); the back office applies
+    the permission rules, the console only shows what it answers."""
+
+    def __init__(self, http: httpx.AsyncClient, base_url: str, staff_token: str) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/") + "/api/v1"
+        self._token = staff_token
+
+    def headers(self, username: str, department: str | None) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self._token}", "X-Actor": username}
+        if department:
+            headers["X-Department"] = department
+        return headers
+
+    async def call(self, username: str, department: str | None, method: str, path: str,
+                   params: dict[str, Any] | None = None, body: Any = None) -> httpx.Response:
+        """One request; raises UpstreamError when the back office cannot be reached."""
+        try:
+            return await self._http.request(
+                method, self._base + path, params={k: v for k, v in (params or {}).items()
+                                                   if v not in (None, "")},
+                json=body, headers=self.headers(username, department), timeout=10)
+        except httpx.HTTPError as error:
+            logger.warning("back office not reachable: %s", type(error).__name__)
+            raise UpstreamError(f"业务系统暂时无法连接（{type(error).__name__}）") from error

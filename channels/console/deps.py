@@ -11,7 +11,7 @@ import redis.asyncio as aioredis
 from fastapi import HTTPException, Request
 
 from channels.console.auth import COOKIE, LoginLimiter, Session, Sessions
-from channels.console.clients import BackofficeClient, RasaClient
+from channels.console.clients import BackofficeClient, CaseDesk, RasaClient
 from channels.console.settings import ConsoleSettings
 from channels.console.users import UserStore
 from state.audit import AuditLog
@@ -36,6 +36,7 @@ class Console:
     events: EventReader
     rasa: RasaClient
     backoffice: BackofficeClient
+    desk: CaseDesk
 
 
 def build_console(settings: ConsoleSettings) -> Console:
@@ -50,6 +51,7 @@ def build_console(settings: ConsoleSettings) -> Console:
         HandoffQueue(client, prefix), Takeovers(client, prefix), AuditLog(client, prefix),
         EventReader(client, prefix), RasaClient(http, settings.rasa_url, settings.rasa_token),
         BackofficeClient(http, settings.backoffice_url, settings.backoffice_token),
+        CaseDesk(http, settings.backoffice_url, settings.backoffice_staff_token),
     )
 
 
@@ -107,3 +109,12 @@ async def checked_post(request: Request, session: Session) -> dict[str, Any]:
 def require_admin(session: Session) -> None:
     if session.role != "admin":
         raise HTTPException(403, "仅管理员可以访问")
+
+
+async def centre_session(request: Request) -> Session:
+    """The centre's own staff: the queue and residents' conversations are theirs, not a
+    department's account's."""
+    session = await api_session(request)
+    if not session.centre:
+        raise HTTPException(403, "部门账号只能查看本部门的办件和回电任务")
+    return session

@@ -11,20 +11,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from channels.console.analytics import REASONS, SERVICES
 from channels.console.api import load_figures
+from channels.console.api_cases import department_names
 from channels.console.auth import COOKIE, LOGIN_CSRF_COOKIE, Session
 from channels.console.charts import bar_chart
 from channels.console.deps import checked_post, console, form_or_json, page_session, require_admin
 from channels.console.users import UserError
 
 router = APIRouter()
+ROLE_ZH = {"admin": "管理员", "staff": "工作人员"}
 
 
 def layout(title: str, body: str, session: Session | None, script: str = "") -> HTMLResponse:
     nav = ""
     if session:
-        admin = '<a href="/admin/users">用户管理</a>' if session.role == "admin" else ""
-        nav = (f'<nav><a href="/">等待队列</a><a href="/analytics">数据分析</a>{admin}'
-               f'<span class="me">{escape(session.username)}（{"管理员" if session.role == "admin" else "工作人员"}）</span>'
+        nav = (f'<nav>{_links(session)}'
+               f'<span class="me">{escape(session.username)}（{_role_zh(session)}）</span>'
                f'<form method="post" action="/logout"><input type="hidden" name="csrf_token" '
                f'value="{escape(session.csrf)}"><button type="submit">退出</button></form></nav>')
     csrf = f'<meta name="csrf-token" content="{escape(session.csrf)}">' if session else ""
@@ -36,6 +37,21 @@ def layout(title: str, body: str, session: Session | None, script: str = "") -> 
         f'<link rel="stylesheet" href="/static/console.css"></head><body>'
         f'<header class="top"><h1>社区服务中心 · 人工坐席台</h1>{nav}</header>'
         f'<main>{body}</main>{js}</body></html>')
+
+
+def _links(session: Session) -> str:
+    if not session.centre:  # a department's account: its own cases and callbacks
+        return '<a href="/cases">本部门办件</a><a href="/callbacks">回电任务</a>'
+    admin = ('<a href="/admin/routing">分派规则</a><a href="/admin/users">用户管理</a>'
+             if session.role == "admin" else "")
+    return ('<a href="/">等待队列</a><a href="/cases">办件</a><a href="/callbacks">回电任务</a>'
+            f'<a href="/analytics">数据分析</a>{admin}')
+
+
+def _role_zh(session: Session) -> str:
+    if session.role == "admin":
+        return "管理员"
+    return "部门账号" if not session.centre else "工作人员"
 
 
 def _login_form(error: str = "", status: int = 200) -> HTMLResponse:
@@ -73,7 +89,7 @@ async def login(request: Request) -> Response:
         await c.limiter.failed(username)
         return _login_form("用户名或密码错误", 401)
     await c.limiter.succeeded(username)
-    token, _ = await c.sessions.create(user.username, user.role)
+    token, _ = await c.sessions.create(user.username, user.role, user.department)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict",
                         secure=c.settings.secure_cookie, max_age=c.settings.session_ttl_s)
@@ -91,7 +107,9 @@ async def logout(request: Request, session: Session = Depends(page_session)) -> 
 
 
 @router.get("/")
-async def queue_page(session: Session = Depends(page_session)) -> HTMLResponse:
+async def queue_page(session: Session = Depends(page_session)) -> Response:
+    if not session.centre:
+        return RedirectResponse("/cases", status_code=303)
     return layout("等待队列", (
         '<h2>等待人工服务的会话 <span id="live" class="live">连接中…</span></h2>'
         '<p class="hint">紧急求助排在最前，其余按等待时间排序。</p>'
@@ -102,7 +120,9 @@ async def queue_page(session: Session = Depends(page_session)) -> HTMLResponse:
 
 @router.get("/conversations/{conversation_id}")
 async def conversation_page(conversation_id: str,
-                            session: Session = Depends(page_session)) -> HTMLResponse:
+                            session: Session = Depends(page_session)) -> Response:
+    if not session.centre:
+        return RedirectResponse("/cases", status_code=303)
     return layout("会话", (
         f'<div id="conversation" data-id="{escape(conversation_id)}">'
         '<section class="side"><h2>会话信息</h2><dl id="meta"></dl>'
@@ -120,7 +140,9 @@ async def conversation_page(conversation_id: str,
 
 
 @router.get("/analytics")
-async def analytics_page(request: Request, session: Session = Depends(page_session)) -> HTMLResponse:
+async def analytics_page(request: Request, session: Session = Depends(page_session)) -> Response:
+    if not session.centre:
+        return RedirectResponse("/cases", status_code=303)
     f = await load_figures(console(request))
     rate = f.completion_rate()
     charts = [
@@ -141,15 +163,29 @@ async def users_page(request: Request, session: Session = Depends(page_session),
                      note: str = "") -> HTMLResponse:
     require_admin(session)
     users = await asyncio.to_thread(console(request).users.all)
-    rows = "".join(f"<tr><td>{escape(u.username)}</td><td>{escape(u.role)}</td></tr>" for u in users)
+    names = await _department_names(request, session)
+    rows = "".join(
+        f"<tr><td>{escape(u.username)}</td><td>{escape(ROLE_ZH.get(u.role, '工作人员'))}</td>"
+        f"<td>{escape(names.get(u.department, '其他部门') if u.department else '社区服务中心')}</td></tr>"
+        for u in users)
+    departments = "".join(f'<option value="{escape(d)}">{escape(n)}</option>' for d, n in names.items())
     return layout("用户管理", (
         f'<h2>用户管理</h2><p class="notice">{escape(note)}</p><table class="users"><thead><tr><th>用户名</th>'
-        f'<th>角色</th></tr></thead><tbody>{rows}</tbody></table><h3>新增工作人员</h3>'
+        f'<th>角色</th><th>所属</th></tr></thead><tbody>{rows}</tbody></table><h3>新增账号</h3>'
         f'<form method="post" action="/admin/users" class="add-user"><input type="hidden" name="csrf_token" value="{escape(session.csrf)}">'
         '<label>用户名<input name="username" required maxlength="32"></label>'
         '<label>初始密码（至少10位）<input name="password" type="password" required></label>'
         '<label>角色<select name="role"><option value="staff">工作人员</option><option value="admin">管理员</option></select></label>'
+        '<label>所属（部门账号只能看到本部门的办件）<select name="department"><option value="">社区服务中心</option>'
+        f'{departments}</select></label>'
         '<button type="submit">添加</button></form>'), session)
+
+
+async def _department_names(request: Request, session: Session) -> dict[str, str]:
+    try:
+        return await department_names(request, session)
+    except HTTPException:  # the back office is down: accounts can still be listed
+        return {}
 
 
 @router.post("/admin/users")
@@ -160,8 +196,9 @@ async def add_user(request: Request, session: Session = Depends(page_session)) -
     try:
         user = await asyncio.to_thread(c.users.create, str(form.get("username", "")),
                                        str(form.get("password", "")), str(form.get("role", "staff")),
-                                       session.username)
+                                       session.username, str(form.get("department") or "") or None)
     except UserError as error:
         raise HTTPException(400, str(error)) from None
-    await c.audit.record(session.username, "add_user", "", f"{user.username}:{user.role}")
+    await c.audit.record(session.username, "add_user", "",
+                         f"{user.username}:{user.role}:{user.department or 'centre'}")
     return RedirectResponse("/admin/users?note=" + quote(f"已添加 {user.username}"), status_code=303)

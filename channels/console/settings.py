@@ -24,6 +24,7 @@ class ConsoleSettings:
     rasa_token: str
     backoffice_url: str
     backoffice_token: str
+    backoffice_staff_token: str
     db_path: str
     admin_user: str
     admin_password: str
@@ -52,6 +53,9 @@ class ConsoleSettings:
             rasa_token=env.get("RASA_AUTH_TOKEN", ""),
             backoffice_url=env.get("BACKOFFICE_URL", "http://127.0.0.1:8000"),
             backoffice_token=env.get("BACKOFFICE_TOKEN", "dev-backoffice-token"),
+            # Casework (case list, status, routing) goes through the staff token, naming
+            # the person acting; the back office applies the permission rules.
+            backoffice_staff_token=env.get("BACKOFFICE_STAFF_TOKEN", "dev-staff-token"),
             db_path=env.get("CONSOLE_DB") or os.path.join(env.get("VAR_DIR", "var"), "console.db"),
             admin_user=env.get("CONSOLE_ADMIN_USER") or DEV_ADMIN_USER,
             admin_password=password,

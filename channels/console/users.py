@@ -1,4 +1,8 @@
-"""Console accounts in a small SQLite file, passwords hashed with argon2."""
+"""Console accounts in a small SQLite file, passwords hashed with argon2.
+
+An account with a department (物业公司, 民政/社保窗口, ...) is that department's: it
+sees the department's cases and callbacks only, not the conversation queue.
+"""
 from __future__ import annotations
 
 import re
@@ -13,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 ROLES = ("staff", "admin")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
+DEPARTMENT_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 
@@ -41,6 +46,7 @@ class UserError(ValueError):
 class User:
     username: str
     role: str
+    department: str | None = None
 
 
 class UserStore:
@@ -49,6 +55,9 @@ class UserStore:
         self._path = path
         with self._connect() as db:
             db.execute(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(users)")}
+            if "department" not in columns:  # accounts file of an earlier release
+                db.execute("ALTER TABLE users ADD COLUMN department TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._path, timeout=10)
@@ -60,38 +69,42 @@ class UserStore:
         self.create(username, password, "admin", created_by="environment")
         return True
 
-    def create(self, username: str, password: str, role: str, created_by: str) -> User:
+    def create(self, username: str, password: str, role: str, created_by: str,
+               department: str | None = None) -> User:
         if not USERNAME_RE.match(username or ""):
             raise UserError("用户名须为 3–32 位字母、数字、点、下划线或连字符")
         if len(password or "") < MIN_PASSWORD:
             raise UserError(f"密码至少 {MIN_PASSWORD} 位")
         if role not in ROLES:
             raise UserError("角色只能是 staff 或 admin")
+        if department is not None and (role != "staff" or not DEPARTMENT_RE.match(department)):
+            raise UserError("部门账号只能是工作人员角色，并须选择一个部门")
         try:
             with self._connect() as db:
-                db.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?)",
-                           (username, _hasher.hash(password), role, time.time(), created_by))
+                db.execute("INSERT INTO users (username, password_hash, role, created_at, created_by, "
+                           "department) VALUES (?, ?, ?, ?, ?, ?)",
+                           (username, _hasher.hash(password), role, time.time(), created_by, department))
         except sqlite3.IntegrityError:
             raise UserError("该用户名已存在") from None
-        return User(username, role)
+        return User(username, role, department)
 
     def get(self, username: str) -> User | None:
         with self._connect() as db:
-            row = db.execute("SELECT username, role FROM users WHERE username = ?",
+            row = db.execute("SELECT username, role, department FROM users WHERE username = ?",
                              (username,)).fetchone()
         return User(*row) if row else None
 
     def all(self) -> list[User]:
         with self._connect() as db:
-            rows = db.execute("SELECT username, role FROM users ORDER BY username").fetchall()
+            rows = db.execute("SELECT username, role, department FROM users ORDER BY username").fetchall()
         return [User(*r) for r in rows]
 
     def authenticate(self, username: str, password: str) -> User | None:
         with self._connect() as db:
-            row = db.execute("SELECT password_hash, role FROM users WHERE username = ?",
+            row = db.execute("SELECT password_hash, role, department FROM users WHERE username = ?",
                              (username,)).fetchone()
         try:
             _hasher.verify(row[0] if row else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
-        return User(username, row[1]) if row else None
+        return User(username, row[1], row[2]) if row else None

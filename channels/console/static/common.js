@@ -14,6 +14,14 @@ window.consoleKit = (function () {
       });
     });
   }
+  function get(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok) throw new Error(data.error || ("请求失败 " + r.status));
+        return data;
+      });
+    });
+  }
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -26,5 +34,5 @@ window.consoleKit = (function () {
     return Math.floor(seconds / 3600) + " 小时 " + Math.floor((seconds % 3600) / 60) + " 分";
   }
   var CHANNELS = { webchat: "网页咨询", rest: "接口", wechat: "微信", voice: "电话" };
-  return { post: post, el: el, waited: waited, channel: function (c) { return CHANNELS[c] || c || "—"; } };
+  return { post: post, get: get, el: el, waited: waited, channel: function (c) { return CHANNELS[c] || c || "—"; } };
 })();

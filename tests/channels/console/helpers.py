@@ -31,7 +31,7 @@ class ConsoleUser:
         response = self.http.post("/login", data={"csrf_token": token, "username": username,
                                                   "password": password})
         if response.status_code == 303:
-            self.csrf = CSRF_META.search(self.http.get("/").text).group(1)
+            self.csrf = CSRF_META.search(self.http.get("/", follow_redirects=True).text).group(1)
         return response
 
     def post(self, path: str, json: dict | None = None, csrf: str | None = None) -> httpx.Response:
@@ -41,9 +41,11 @@ class ConsoleUser:
     def get(self, path: str, **kwargs) -> httpx.Response:
         return self.http.get(path, **kwargs)
 
-    def add_user(self, username: str, password: str, role: str = "staff") -> httpx.Response:
+    def add_user(self, username: str, password: str, role: str = "staff",
+                 department: str = "") -> httpx.Response:
         return self.http.post("/admin/users", data={"csrf_token": self.csrf, "username": username,
-                                                    "password": password, "role": role})
+                                                    "password": password, "role": role,
+                                                    "department": department})
 
 
 @dataclass

@@ -12,11 +12,15 @@ from tests.channels.console.conftest import ADMIN, ADMIN_PASSWORD
 from tests.channels.console.helpers import ConsoleUser, start_console
 
 PAGES = ["/", "/analytics", "/admin/users", "/conversations/c1", "/static/queue.js",
-         "/static/conversation.js", "/static/common.js"]
+         "/static/conversation.js", "/static/common.js", "/cases", "/cases/SQ20261201-000001",
+         "/admin/routing", "/static/cases.js", "/static/case.js", "/static/routing.js"]
 APIS = ["/api/queue", "/api/queue/stream", "/api/conversations/c1", "/api/conversations/c1/stream",
-        "/api/analytics", "/api/admin/audit"]
+        "/api/analytics", "/api/admin/audit", "/api/cases", "/api/cases/SQ20261201-000001",
+        "/api/departments", "/api/routing", "/api/routing/options"]
 POSTS = ["/logout", "/admin/users", "/api/conversations/c1/takeover", "/api/conversations/c1/reply",
-         "/api/conversations/c1/handback", "/api/conversations/c1/reveal"]
+         "/api/conversations/c1/handback", "/api/conversations/c1/reveal",
+         "/api/cases/SQ20261201-000001/status", "/api/cases/SQ20261201-000001/assignment",
+         "/api/cases/SQ20261201-000001/notes", "/api/cases/SQ20261201-000001/reveal", "/api/routing"]
 
 
 def queue_handoff(redis_url: str, prefix: str, handoff: Handoff) -> None:
@@ -95,6 +99,24 @@ def test_staff_cannot_reach_admin_routes(admin, console_alone):
     assert "sneaky01" not in admin.get("/admin/users").text
     assert staff.get("/api/queue").status_code == 200
     assert 'href="/admin/users"' not in staff.get("/").text
+    assert staff.get("/admin/routing").status_code == 403
+    assert staff.get("/api/routing").status_code == 403
+    assert staff.post("/api/routing", {"rules": []}).status_code == 403
+
+
+def test_a_department_account_is_kept_out_of_the_queue_and_conversations(admin, console_alone):
+    assert admin.add_user("wuye.li", "wuye-password-1", department="property").status_code == 303
+    wuye = ConsoleUser(console_alone.url)
+    assert wuye.login("wuye.li", "wuye-password-1").status_code == 303
+    for path in ("/api/queue", "/api/queue/stream", "/api/conversations/c1", "/api/analytics"):
+        assert wuye.get(path).status_code == 403, path
+    for path in ("/api/conversations/c1/takeover", "/api/conversations/c1/reply"):
+        assert wuye.post(path, {"text": "x"}).status_code == 403, path
+    for path in ("/", "/analytics", "/conversations/c1"):
+        assert wuye.get(path).headers["location"] == "/cases", path
+    assert 'href="/cases"' in wuye.get("/cases").text and "部门账号" in wuye.get("/cases").text
+    bad = admin.add_user("wuye.admin", "wuye-password-1", role="admin", department="property")
+    assert bad.status_code == 400 and "部门账号" in bad.json()["error"]
 
 
 def test_admin_adds_staff_with_checked_input(admin):

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.run import ROOT
+from tests.channels.browser import ARTIFACTS
 from tests.stack import CONSOLE_ADMIN, CONSOLE_ADMIN_PASSWORD
 
 pytestmark = pytest.mark.slow
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 STAFF_REPLY = "您好，我是社区工作人员小李，请问您家水管哪里漏水？"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api").sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                          args=CHROMIUM_ARGS)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 def resident_says(page, text: str) -> None:
