@@ -10,7 +10,8 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.corrections import late_correction, repeat_request
-from actions.forms.base import looks_like_answer
+from actions.forms.activity_signup import start_named_signup
+from actions.forms.base import latest_text, looks_like_answer
 from actions.forms.spec import SPECS
 from nlu.rules.service_names import SERVICES, service_spans
 from actions.forms.submit import idempotency_key, reset_events
@@ -271,6 +272,9 @@ class ActionLateDetails(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         corrected = repeat_request(tracker) or await late_correction(dispatcher, tracker)
         if corrected is None:
+            signup = await start_named_signup(latest_text(tracker))
+            if signup:
+                return signup
             dispatcher.utter_message(response="utter_default")
             return []
         return corrected

@@ -35,7 +35,7 @@ def _new_values(text: str, spec_fields: tuple[str, ...]) -> Dict[str, Any]:
     if address and "address" in spec_fields:
         found.update(address=address.text, building=address.building, unit=address.unit, room=address.room)
     time_field = next((f for f in ("appointment_time", "preferred_time") if f in spec_fields), None)
-    when = values.resolve_time(text, now_local()) if time_field else None
+    when = values.said_time(text, now_local()) if time_field else None
     if when:
         found[time_field] = when.value
     name = best_name(find_person_names(text))

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import emergency_handover
 from actions.corrections import repeat_request
 from actions.handover import hand_over
+from actions.forms.activity_signup import start_named_signup
 from actions.forms.base import ASKS_FOR_HUMAN, latest_text
 from bot.catalogue import CONVERSATION_TOPIC_ZH
 from actions.forms.values import choose_by_number
@@ -57,6 +58,9 @@ class ActionClarify(Action):
             # resident's own words: the form's validator reads it, and re-asks with a
             # reason and an example when it cannot.
             return [FollowupAction(loop)]
+        signup = await start_named_signup(text)
+        if signup:
+            return [SlotSet("clarify_options", None)] + signup
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(text="抱歉，我还是没能理解。我帮您转给工作人员，请稍等。")
             return await hand_over(tracker, "fallback") + [SlotSet("clarify_options", None)]

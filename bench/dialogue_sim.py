@@ -17,6 +17,7 @@ handover), slot values exactly right in filed cases, and re-asks of values alrea
 """
 from __future__ import annotations
 
+import os
 import argparse
 import re
 import sys
@@ -113,6 +114,12 @@ class Resident:
         response.raise_for_status()
         replies = [m.get("text", "") for m in response.json() if m.get("text")]
         self.outcome.transcript.extend(f"助手: {r}" for r in replies)
+        if os.environ.get("SIM_SHOW_EVENTS"):  # debugging: what the turn set, and which intent
+            events = self.tracker().get("events", [])
+            last = max(i for i, e in enumerate(events) if e.get("event") == "user")
+            intent = (events[last].get("parse_data") or {}).get("intent", {}).get("name")
+            sets = [f"{e['name']}={e.get('value')!r}" for e in events[last:] if e.get("event") == "slot"]
+            self.outcome.transcript.append(f"    [{intent}] " + " ".join(sets))
         return replies
 
     def tracker(self) -> dict:
@@ -256,12 +263,23 @@ class Staff:
         from tests.stack import CONSOLE_ADMIN, CONSOLE_ADMIN_PASSWORD
 
         settings = Settings.from_env(backoffice_env)
-        self.repo = CaseRepository(create_db_engine(settings.database_url),
-                                   FieldCipher(settings.encryption_key))
+        self.engine = create_db_engine(settings.database_url)
+        self.repo = CaseRepository(self.engine, FieldCipher(settings.encryption_key))
         self.user = None
         if console_url:
             self.user = ConsoleUser(console_url)
             self.user.login(CONSOLE_ADMIN, CONSOLE_ADMIN_PASSWORD)
+
+    def restore_places(self) -> None:
+        """Every conversation is written against the catalogue as seeded (6 places left
+        in the phone class): places taken by earlier conversations are given back."""
+        from sqlalchemy import text
+        from backoffice.catalogue import seed_activities
+        from backoffice.clock import local_today, utc_now
+        with self.engine.begin() as db:
+            for row in seed_activities(local_today(utc_now())):
+                db.execute(text("UPDATE activities SET remaining = :r WHERE activity_id = :i"),
+                           {"r": row["remaining"], "i": row["activity_id"]})
 
     def cases(self, sender: str) -> list[dict]:
         records = reversed(self.repo.find_cases(conversation_id=sender))
@@ -283,6 +301,7 @@ def run(conversations: list[dict], urls: dict[str, str], voice_token: str, staff
         workers: int = 3) -> list[Outcome]:
     with httpx.Client(timeout=120) as client:
         def play(conv: dict) -> Outcome:
+            staff.restore_places()
             return Resident(conv, client, urls, voice_token, staff).play()
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(play, conversations))

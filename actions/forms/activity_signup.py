@@ -10,17 +10,18 @@ import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import values
-from actions.forms.base import ServiceForm, latest_intent, latest_text
+from actions.forms.base import ServiceForm, latest_intent, latest_text, now_local
 from actions.forms.service_values import (check_participants, describe_activity,
                                           find_participants, match_activity, open_activities)
 from actions.forms.spec import SPECS
 from actions.forms.submit import SubmitService
 from actions.services.backoffice import BackofficeRejected, BackofficeUnavailable
 from actions.services.registry import services
+from nlu.rules.timeexpr import days_said
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,20 @@ async def catalogue() -> List[Dict[str, Any]]:
 
 def numbered(activities: List[Dict[str, Any]]) -> str:
     return "；".join(f"{i}. {describe_activity(a)}" for i, a in enumerate(activities, 1))
+
+
+# A title named in characters or sound, or a topic word of it: not a day alone.
+_NAMED_SCORE = 84.0
+
+
+async def start_named_signup(text: str) -> List[EventType]:
+    """亲子手工课 剪纸灯笼那个 报两个大人一个小孩: an activity from the catalogue named
+    without a word the classifier knows for signing up is a sign-up for it."""
+    match = match_activity(text, await catalogue(), days_said(text, now_local()))
+    if match is None or match.score < _NAMED_SCORE:
+        return []
+    return [SlotSet("activity_id", match.activity["activity_id"]),
+            FollowupAction("activity_signup_form")]
 
 
 class ValidateActivitySignupForm(ServiceForm):
@@ -54,14 +69,19 @@ class ValidateActivitySignupForm(ServiceForm):
         asked = tracker.get_slot("requested_slot") == "activity_id"
         if not (asked or latest_intent(tracker) == self.service):
             return {}
-        match = match_activity(text, await catalogue())
+        match = match_activity(text, await catalogue(), days_said(text, now_local()))
         if match:
             return {"activity_id": match.activity["activity_id"]}
         return {"activity_id": text} if asked else {}
 
     async def extract_participants(self, dispatcher, tracker: Tracker, domain) -> dict:
         count = find_participants(latest_text(tracker))
-        if count and not tracker.get_slot("participants") and latest_intent(tracker) == self.service:
+        current = tracker.get_slot("participants")
+        # (nlu_fallback, inform: the activity was named without a word for signing up)
+        starting = not current and latest_intent(tracker) in (self.service, "nlu_fallback", "inform")
+        # 再加一个，隔壁王阿姨也要去，三个人 at the read-back changes the count
+        changing = tracker.get_slot("requested_slot") == "confirm" and count != current
+        if count and (starting or changing):
             return {"participants": count}
         return {}
 

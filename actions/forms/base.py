@@ -35,6 +35,8 @@ INTERRUPTING_INTENTS = frozenset({
 MAX_FAILURES = 3
 _QUESTION = re.compile(r"[吗呢？?]|怎么|什么|哪|几点|多少|能不能|可不可以|是不是|有没有")
 _NAME_SLOTS = ("person_name", "child_name", "guardian_name")
+# 什么时候都可以, 哪天都行: "any", not a question.
+_ANY_OF = re.compile(r"(?:什么时候|什么时间|啥时候|哪天|哪个时间|几点|哪一天)都")
 
 
 # Words that really do leave the form, whatever else the message says.
@@ -44,7 +46,7 @@ EXPLICIT_INTERRUPT = re.compile(
 # A read-back confirmed in the resident's own words (对，快点派人 / 这回对了 / 没错提交吧).
 _AFFIRM = re.compile(r"^(?:嗯+|恩|对|对的|是的|是|没错|没问题|可以|行|好|好的|确认|正确|都对|对了|这回对了|"
                      r"现在对了|这下对了|没有问题|OK|ok|Ok|提交|就这样|嗯嗯|对头|中|妥)")
-_NOT_AFFIRM = re.compile(r"不对|不是|错|改|不行|不可以|不好|等一下|等等|不确认|还有|但是|不过")
+_NOT_AFFIRM = re.compile(r"不对|不是|(?<![没不])错|改|不行|不可以|不好|等一下|等等|不确认|还有|但是|不过")
 
 
 ASKS_FOR_HUMAN = re.compile(r"人工|真人|(?:找|跟|和|让|叫|转)工作人员|工作人员来|"
@@ -68,6 +70,22 @@ def confirmed_unchanged(slot: str, tracker: Tracker) -> Any:
     not a new, vaguer time. The value before this message, when that is the case."""
     if tracker.get_slot("requested_slot") != "confirm" or not confirms(latest_text(tracker)):
         return None
+    return previous_value(slot, tracker)
+
+
+def set_by_latest_message(tracker: Tracker) -> set[str]:
+    """Slots the latest message's entities set (whoever is asked to check them)."""
+    names: set[str] = set()
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot" and event.get("value") is not None:
+            names.add(event.get("name"))
+    return names
+
+
+def previous_value(slot: str, tracker: Tracker) -> Any:
+    """The slot's value before the latest message."""
     seen_user = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -87,7 +105,7 @@ def looks_like_answer(slot: str | None, text: str) -> bool:
         return confirms(text)
     if slot in FREE_TEXT_SLOTS:
         return len(text) >= 4 and not _ASKS_ABOUT_SERVICE.search(text)
-    if _QUESTION.search(text) and slot != "address":
+    if _QUESTION.search(_ANY_OF.sub("", text)) and slot != "address":
         return False
     probe = _PROBES.get(slot)
     return bool(probe and probe(text))
@@ -189,8 +207,22 @@ class ServiceForm(FormValidationAction):
             # 收费吗？我想跟工作人员说: whatever the classifier made of it, a person comes
             # next; the form stops here and resumes where it was after the hand-back.
             side.append(SlotSet("form_stopped", "requested"))
+        side += self.early_times(dispatcher, tracker, domain)
         tracker.add_slots(side)
         return side + await super().run(dispatcher, tracker, domain)
+
+    def early_times(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                    domain: DomainDict) -> List[EventType]:
+        """A time the opening set that Rasa does not hand to the form for checking (the
+        slot is not among the form's first questions: 上门认证 needs a time only once the
+        method is known) is checked now: 他现在卧床 must not become an appointment."""
+        events: List[EventType] = []
+        for slot in ("appointment_time", "preferred_time"):
+            if slot in set_by_latest_message(tracker) and slot not in tracker.slots_to_validate():
+                checked = getattr(self, f"validate_{slot}")(tracker.get_slot(slot), dispatcher,
+                                                             tracker, domain)
+                events += [SlotSet(name, value) for name, value in checked.items()]
+        return events
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
@@ -277,6 +309,11 @@ class ServiceForm(FormValidationAction):
             return values.choose_by_number(text, offered) or text
         return text
 
+    @staticmethod
+    def asked_for(slot: str, tracker: Tracker) -> bool:
+        """The message answers the question about ``slot`` (or corrects the read-back)."""
+        return tracker.get_slot("requested_slot") in (slot, "confirm")
+
     # -- failure accounting -------------------------------------------------
 
     def _reject(self, slot: str, reason: str, dispatcher: CollectingDispatcher,
@@ -302,6 +339,8 @@ class ServiceForm(FormValidationAction):
                 tracker: Tracker) -> Dict[str, Any]:
         if check.ok:
             return self._accept(slot, check, tracker)
+        if not check.reason:  # nothing for this slot in what was said, and it was not asked
+            return {slot: None}
         return self._reject(slot, check.reason or "", dispatcher, tracker, check.extra)
 
     # -- shared validators ------------------------------------------------------
@@ -322,7 +361,11 @@ class ServiceForm(FormValidationAction):
 
     def validate_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> Dict[str, Any]:
-        return self._result("address", values.check_address(str(value)), dispatcher, tracker)
+        # A correction at the read-back may name only the part that was wrong.
+        known = previous_value("address", tracker) \
+            if tracker.get_slot("requested_slot") == "confirm" else None
+        check = values.check_address(str(value), known)
+        return self._result("address", check, dispatcher, tracker)
 
     def validate_repair_category(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
@@ -357,14 +400,16 @@ class ServiceForm(FormValidationAction):
         offered = tracker.get_slot("offered_times") or []
         day_hint = offered[0] if offered and len({o[:10] for o in offered}) == 1 else None
         check = values.check_appointment(value, latest_text(tracker), now_local(),
-                                         services().office_hours, day_hint)
+                                         services().office_hours, day_hint,
+                                         asked=self.asked_for("appointment_time", tracker))
         if check.ok:
             check.extra["offered_times"] = None
         return self._result("appointment_time", check, dispatcher, tracker)
 
     def validate_preferred_time(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
-        check = values.check_preferred_time(value, latest_text(tracker), now_local())
+        check = values.check_preferred_time(value, latest_text(tracker), now_local(),
+                                            asked=self.asked_for("preferred_time", tracker))
         return self._result("preferred_time", check, dispatcher, tracker)
 
     def validate_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -103,13 +103,14 @@ class ValidatePropertyRepairForm(ServiceForm):
                 if tracker.get_slot("requested_slot") == "confirm" else None
             return {"preferred_time": changed} if changed else {}
         requested = tracker.get_slot("requested_slot")
-        if requested == "preferred_time" and _ANY.search(text) and not find_times(text, now_local()):
+        if requested == "preferred_time" and _ANY.search(text) \
+                and not values.said_time(text, now_local(), asked=False):
             return {"preferred_time": ANY_TIME}
         if requested != "preferred_time" and latest_intent(tracker) != "property_repair":
             return {}
         if latest_intent(tracker) in INTERRUPTING_INTENTS and not looks_like_answer(requested, text):
             return {}  # 你们周六上班吗 asks about Saturday; it books nothing
-        found = values.resolve_time(text, now_local())
+        found = values.said_time(text, now_local(), asked=requested == "preferred_time")
         return {"preferred_time": found.value} if found else {}
 
     def validate_description(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
@@ -122,7 +123,7 @@ class ValidatePropertyRepairForm(ServiceForm):
     def validate_preferred_time(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         if value == ANY_TIME:
             return {"preferred_time": ANY_TIME}
-        if _ANY.search(str(value)) and not find_times(str(value), now_local()):
+        if _ANY.search(str(value)) and not values.said_time(str(value), now_local(), asked=False):
             return {"preferred_time": ANY_TIME}
         return super().validate_preferred_time(value, dispatcher, tracker, domain)
 

@@ -79,10 +79,32 @@ _COUPLE = re.compile(r"我和(?:老伴|爱人|老婆|老公|我妈|我爸|孩子
                      r"我们俩|我俩|两口子|老两口|夫妻|我们两个|咱俩|俺俩")
 
 
+_KINDS_OF_PEOPLE = re.compile(rf"({_NUM})\s*(?:个|位|名)?(?:大人|小孩|孩子|儿童|成人|家长|老人|学生)")
+# 我和我爸妈 / 我跟老公 / 带着孙子孙女: the speaker and each relative named.
+_WITH = re.compile(r"(?:我|俺)(?:和|跟|带着?|同)|(?:和|跟|带着?)(?:我|俺)一起")
+_PAIRS = re.compile(r"爸妈|父母|爷爷奶奶|外公外婆|姥姥姥爷|公公婆婆|岳父岳母|公婆|老两口")
+_ONE_RELATIVE = re.compile(r"老伴|爱人|老婆|老公|媳妇|丈夫|妻子|对象|爸|妈|父亲|母亲|爷爷|奶奶|外公|外婆|姥姥|"
+                           r"姥爷|孙子|孙女|外孙女?|儿子|女儿|闺女|孩子|哥|姐|弟|妹|朋友|邻居|同事")
+
+
+def _relatives_named(text: str) -> int:
+    pairs = len(_PAIRS.findall(text))
+    singles = len(_ONE_RELATIVE.findall(_PAIRS.sub("", text)))
+    return 2 * pairs + singles
+
+
 def find_participants(text: str) -> int | None:
+    kinds = _KINDS_OF_PEOPLE.findall(text)
+    if kinds:  # 两个大人一个小孩
+        return sum(_number(n) or 0 for n in kinds) or None
     match = _PEOPLE.search(text)
     if match:
         return _number(match.group(1))
+    together = _WITH.search(text)
+    if together:
+        named = _relatives_named(text[together.start():])
+        if named:
+            return 1 + named
     if _COUPLE.search(text):
         return 2
     if _ALONE.search(text):
@@ -258,12 +280,49 @@ def _title_score(said: str, title: str) -> float:
     return 0.0
 
 
-def match_activity(text: str, catalogue: Iterable[dict[str, Any]]) -> ActivityMatch | None:
-    """The activity whose title the resident named, by characters or by sound."""
+# Everyday words for what an activity is about (看病的那个活动), and the words of a
+# catalogue entry's title or description they point to.
+_TOPIC_WORDS: dict[str, tuple[str, ...]] = {
+    "看病": ("义诊", "医生"), "看医生": ("义诊", "医生"), "医生": ("义诊", "医生"), "体检": ("义诊", "血压"),
+    "血压": ("血压",), "血糖": ("血糖",), "开药": ("用药",), "义诊": ("义诊",),
+    "骗": ("诈骗", "骗局"), "反诈": ("诈骗",), "诈": ("诈骗",), "民警": ("民警",), "警察": ("民警", "派出所"),
+    "手机": ("手机",), "智能机": ("手机",), "微信": ("微信",), "视频": ("视频",), "挂号": ("挂号",),
+    "喝茶": ("茶",), "茶": ("茶",), "聊天": ("聊天",), "节目": ("节目", "文艺"), "联欢": ("文艺", "节目"),
+    "剪纸": ("剪纸",), "灯笼": ("灯笼",), "手工": ("手工",), "亲子": ("亲子",),
+}
+
+
+def _topic_score(said: str, activity: dict[str, Any]) -> float:
+    title, about = str(activity.get("title", "")), str(activity.get("description", ""))
+    in_title = sum(1 for word, targets in _TOPIC_WORDS.items()
+                   if word in said and any(t in title for t in targets))
+    in_about = sum(1 for word, targets in _TOPIC_WORDS.items()
+                   if word in said and any(t in about for t in targets))
+    if in_title:
+        return 84.0 + min(in_title, 3)
+    return 81.0 if in_about >= 2 else 0.0
+
+
+def _on_day(activity: dict[str, Any], days: set[str]) -> bool:
+    return str(activity.get("starts_at", ""))[:10] in days
+
+
+def match_activity(text: str, catalogue: Iterable[dict[str, Any]],
+                   days: Iterable[str] = ()) -> ActivityMatch | None:
+    """The activity the resident named: by its title in characters or by sound, by what
+    it is about (看病的活动 → 义诊进社区), or by its day (下礼拜一那个) where one is on it.
+    ``days``: ISO dates said in the message."""
     said = re.sub(r"[\s，,。！!？?]", "", text)
+    activities = list(catalogue)
+    days = {d[:10] for d in days}
+    on_day = [a for a in activities if days and _on_day(a, days)]
     best: ActivityMatch | None = None
-    for activity in catalogue:
-        score = _title_score(said, str(activity.get("title", "")))
+    for activity in activities:
+        score = max(_title_score(said, str(activity.get("title", ""))), _topic_score(said, activity))
+        if on_day and activity in on_day:
+            score = max(score, 88.0 if len(on_day) == 1 else score + 5)
+        elif days and score < 100:
+            score -= 10  # 周六那个 with a topic of another day's activity: not this one
         if score >= MATCH_SCORE and (best is None or score > best.score):
             best = ActivityMatch(activity, score)
     return best

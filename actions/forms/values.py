@@ -13,13 +13,13 @@ from datetime import time as dtime
 from typing import Any
 
 from nlu.rules import clock
-from nlu.rules.address import find_address
+from nlu.rules.address import complete_address, find_address
 from nlu.rules.gazetteer import lookup
 from nlu.rules.id_number import find_id_numbers, id_problem, normalise_id
 from nlu.rules.office_hours import OfficeHours
 from nlu.rules.person_name import bare_name, best_name, find_person_names
 from nlu.rules.phone import find_phones, phone_problem
-from nlu.rules.timeexpr import TZ, find_times, resolve_time
+from nlu.rules.timeexpr import TZ, TimeMatch, find_times, resolve_time
 from nlu.rules.vocab import GAZETTEERS
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -92,7 +92,11 @@ _PLACE_WORDS = re.compile(r"小区|路|街|巷|弄|号|楼|栋|幢|单元|室|�
 _INDOOR_ONLY = re.compile(r"^(?:家里|屋里|楼道|楼梯|厨房|卫生间|阳台|客厅|卧室)")
 
 
-def check_address(text: str) -> Check:
+def check_address(text: str, known: str | None = None) -> Check:
+    """``known``: the address given before, which a correction from the building down
+    (是2号楼1单元203) keeps the estate or road of."""
+    if known and find_address(text):
+        text = complete_address(text, known)
     match = find_address(text)
     if match:
         parts = {"building": match.building, "unit": match.unit, "room": match.room}
@@ -137,52 +141,57 @@ def describe_time(dt: datetime) -> str:
     return f"{dt.month}月{dt.day}日（周{WEEKDAYS_ZH[dt.weekday()]}）{half}{dt.hour}:{dt.minute:02d}"
 
 
-def _grain(value: str, text: str, now: datetime) -> str:
-    """Whether the resident gave a day, a half-day (明天下午) or a clock time."""
-    for match in find_times(text, now):
-        if match.value == value:
-            return match.grain
-    return "minute" if "T" in value else "day"
-
-
 _CHANGE_TO = re.compile(r"改成|改到|改为|换成|换到|调到|挪到|应该是|不是.{1,12}?是")
 
 
-def _first_future(text: str, now: datetime) -> str | None:
-    """The time meant: after 改成/换到 the new one (下周四我有事，改成下周五上午十点)."""
+def said_time(text: str, now: datetime, asked: bool = True) -> TimeMatch | None:
+    """The time meant: after 改成/换到 the new one (下周四我有事，改成下周五上午十点).
+    ``asked``: the message answers the time question, so a bare 下午 counts."""
     cue = None
     for cue in _CHANGE_TO.finditer(text):
         pass
     if cue is not None:
-        later = resolve_time(text[cue.end():], now)
+        later = resolve_time(text[cue.end():], now, asked)
         if later:
-            return later.value
-    match = resolve_time(text, now)
-    return match.value if match else None
+            return later
+    return resolve_time(text, now, asked)
 
 
 def corrected_time(text: str, now: datetime) -> str | None:
     """A time said after 改成/换到, if the message changes one."""
-    return _first_future(text, now) if _CHANGE_TO.search(text) else None
+    match = said_time(text, now) if _CHANGE_TO.search(text) else None
+    return match.value if match else None
 
 
 _SAYS_DAY = re.compile(r"[天日号周月]|星期|礼拜|今|明|后天|下周|这周|[0-9]+[./-][0-9]+")
 
 
+def _time_value(value: Any, text: str, now: datetime, asked: bool) -> tuple[str | None, str]:
+    """The value and its grain (day / halfday / minute): what the message says when it
+    says a time, else the value handed in (a numbered choice, a slot set earlier)."""
+    match = said_time(text, now, asked)
+    if match is not None:
+        return match.value, match.grain
+    if find_times(text, now):  # only a bare 现在 / 晚上 inside a story: no time for booking
+        return None, "day"
+    if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return None, "day"
+    return value, ("minute" if "T" in value else "day")
+
+
 def check_appointment(value: Any, text: str, now: datetime, hours: OfficeHours,
-                      day_hint: str | None = None) -> Check:
+                      day_hint: str | None = None, asked: bool = True) -> Check:
     """An appointment inside office hours, in the future, within the horizon.
 
     ``day_hint``: the day the assistant just offered times on (12月16日具体几点？), so a
-    bare 上午十点 in answer means that day, not today."""
-    if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}", value) or _CHANGE_TO.search(text):
-        value = _first_future(text, now) or (value if isinstance(value, str) else None)
+    bare 上午十点 in answer means that day, not today. Not ``asked`` (a time inside the
+    opening story): only a day or a clock counts, and no time is no complaint."""
+    value, grain = _time_value(value, text, now, asked)
     if value and day_hint and "T" in value and not _SAYS_DAY.search(text):
         value = f"{day_hint[:10]}T{value[11:16]}"
     dt = parse_iso(value, now.tzinfo) if value else None
     if dt is None:
-        return Check(reason="没听清时间。请说具体的日期和时间，例如“下周一上午10点”")
-    grain = _grain(value, text, now)
+        return Check(reason="没听清时间。请说具体的日期和时间，例如“下周一上午10点”" if asked else None)
     if grain in ("day", "halfday"):
         window = None
         if grain == "halfday":
@@ -204,13 +213,13 @@ def _suggest(reason: str, suggestions: list[datetime]) -> Check:
     return Check(reason=f"{reason.rstrip('。？?')}。{hint}", extra={"offered_times": options})
 
 
-def check_preferred_time(value: Any, text: str, now: datetime, horizon_days: int = 30) -> Check:
+def check_preferred_time(value: Any, text: str, now: datetime, horizon_days: int = 30,
+                         asked: bool = True) -> Check:
     """A repair visit may be any future time within the horizon."""
-    if not isinstance(value, str) or _CHANGE_TO.search(text):
-        value = _first_future(text, now) or (value if isinstance(value, str) else None)
+    value, _ = _time_value(value, text, now, asked)
     dt = parse_iso(value, now.tzinfo) if value else None
     if dt is None:
-        return Check(reason="没听清时间，例如“明天上午”。")
+        return Check(reason="没听清时间，例如“明天上午”。" if asked else None)
     end_of_day = dt.replace(hour=23, minute=59) if "T" not in value else dt
     if end_of_day < now:
         return Check(reason="这个时间已经过去了，请说一个以后的时间")

@@ -29,6 +29,8 @@ class AddressMatch:
     building: str | None
     unit: str | None
     room: str | None
+    # (kind, start, end) of each part read, in order: district, road, estate, building, ...
+    parts: tuple[tuple[str, int, int], ...] = ()
 
 
 
@@ -136,8 +138,10 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
             name = text[pos:m.start()]
             if not (1 <= len(name) <= 8) or any(ch in _NAME_STOP for ch in name):
                 continue
-            numbered_village = kind == "estate" and m.group(0) in ("村", "区", "街坊") and (
-                re.fullmatch(_NUM, name) or re.search(r"[\u4e00-\u9fff][一二三四五六七八九十]$", name))
+            # 三村, 曹杨五村, 石门二路, 中山北一路: a numeral ends the name of many villages and roads.
+            numbered_village = (kind == "estate" and m.group(0) in ("村", "区", "街坊") and (
+                re.fullmatch(_NUM, name) or re.search(r"[\u4e00-\u9fff][一二三四五六七八九十]$", name))) or (
+                kind == "road" and re.search(r"[\u4e00-\u9fff]{2}[一二三四五六七八九]$", name))
             if _NOT_PLACE_NAMES.match(name) or (re.search(_NUM + r"$", name) and not numbered_village) \
                     or name in _NOT_ESTATES \
                     or any(name.endswith(w) for w in _INDOOR):
@@ -224,7 +228,8 @@ def _accept(text: str, parts: list[_Part]) -> AddressMatch | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return AddressMatch(start, end, text[start:end],
-                        _part_value(building), _part_value(unit), _room_value(room))
+                        _part_value(building), _part_value(unit), _room_value(room),
+                        tuple((p.kind, p.start, p.end) for p in parts))
 
 
 def _estate_alone_ok(text: str, part: _Part) -> bool:
@@ -284,5 +289,26 @@ def find_address(text: str) -> AddressMatch | None:
         found = _accept(ascii_text, _chain(ascii_text, pos, first))
         if found:
             return AddressMatch(found.start, found.end, text[found.start:found.end],
-                                found.building, found.unit, found.room)
+                                found.building, found.unit, found.room, found.parts)
     return None
+
+
+_LEVELS = ("building", "unit", "floor", "room", "area")
+
+
+def complete_address(said: str, known: str) -> str:
+    """A corrected address said from the building down (是2号楼1单元203, 不是302) keeps the
+    estate or road of the address already given: 向阳小区 + 2号楼1单元203."""
+    new, old = find_address(said), find_address(known)
+    if new is None or old is None or not new.parts or new.parts[0][0] not in _LEVELS:
+        return new.text if new else said
+    first, last = new.parts[0][0], new.parts[-1][0]
+    from_first = _LEVELS[_LEVELS.index(first):]
+    cut = next((start for kind, start, _ in old.parts if kind in from_first), None)
+    if cut is None or cut <= old.start:
+        return new.text
+    # 是3单元的 changes the unit only: the room said before stays.
+    below = _LEVELS[_LEVELS.index(last) + 1:] if last in _LEVELS[:3] else ()
+    tail = next((start for kind, start, _ in old.parts if kind in below), None)
+    kept = old.text[tail - old.start:] if tail is not None else ""
+    return old.text[:cut - old.start] + new.text + kept

@@ -9,7 +9,10 @@ from nlu.rules.digits import digit_runs
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # Landline with area code: 010-12345678, 0571 8888 6666 (3-4 digit area code,
 # 7-8 digit number).
-LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+# 7-8 digit number); area codes are 010, 02x and 03xx-09xx, so 0 + a mobile is not one.
+LANDLINE = re.compile(r"^0(?:10|2\d|[3-9]\d{2})\d{7,8}$")
+# What may be said before a mobile number: a trunk 0, the country code (+86 138…).
+_MOBILE_PREFIXES = ("0", "86", "086", "0086")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ def find_phones(text: str) -> list[PhoneMatch]:
     """All mobile and landline numbers in `text`, spoken digits included."""
     found = []
     for start, end, digits in digit_runs(text, min_len=10):
+        if not is_valid_phone(digits) and MOBILE.match(digits[-11:]) \
+                and digits[:-11] in _MOBILE_PREFIXES:
+            digits = digits[-11:]
         if is_valid_phone(digits):
             found.append(PhoneMatch(start, end, digits))
     return found
