@@ -28,6 +28,7 @@ endif
 
 help:
 	@echo "make run    - start Redis, back office, action server, Rasa (embedded defaults)"
+	@echo "make check-ports - say which port make run needs is taken, and by what"
 	@echo "make test   - the full test suite against real services"
 	@echo "make ci-fresh - CI on a fresh clone of HEAD in a temporary folder (LOAD=1: load bench beside it)"
 	@echo "make model  - train the Rasa model if data or config changed"
