@@ -61,8 +61,10 @@ class ValidateAfterSchoolCareForm(ServiceForm):
         value = _pick(names, ("served",), child=True)
         if value is None and (requested in ("child_name", "confirm") and not current
                               or latest_intent(tracker) == self.service and not current):
+            said_for_child = child_name_in(latest_text(tracker))
+            helpers = {n["value"] for n in names if n.get("name_role") in ("helper", "self")}
             value = _pick(names, ("served", "named"), child=False) or (
-                child_name_in(latest_text(tracker)) if not names else None)
+                said_for_child if said_for_child not in helpers else None)
         if value is None or value == current:
             return {}
         return {"child_name": value}

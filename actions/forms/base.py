@@ -21,6 +21,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.forms import values
+from actions.forms.spec import SPECS
 from actions.services.registry import services
 from nlu.rules import clock
 
@@ -33,6 +34,8 @@ INTERRUPTING_INTENTS = frozenset({
     "emergency_help",
 })
 MAX_FAILURES = 3
+# How sure the classifier must be of another service before a form gives way to it.
+SWITCH_CONFIDENCE = 0.8
 _QUESTION = re.compile(r"[吗呢？?]|怎么|什么|哪|几点|多少|能不能|可不可以|是不是|有没有")
 _NAME_SLOTS = ("person_name", "child_name", "guardian_name")
 # 什么时候都可以, 哪天都行: "any", not a question.
@@ -207,21 +210,47 @@ class ServiceForm(FormValidationAction):
             # 收费吗？我想跟工作人员说: whatever the classifier made of it, a person comes
             # next; the form stops here and resumes where it was after the hand-back.
             side.append(SlotSet("form_stopped", "requested"))
+        elif self.switches_to(tracker):
+            # 好吧，那我提个建议…: a new request in the middle of this one. This form ends
+            # unfiled (its submit action says so) and the new service starts.
+            side.append(SlotSet("form_stopped", f"switch:{self.switches_to(tracker)}"))
         side += self.early_times(dispatcher, tracker, domain)
         tracker.add_slots(side)
         return side + await super().run(dispatcher, tracker, domain)
+
+    def switches_to(self, tracker: Tracker) -> str | None:
+        """Another service asked for clearly, in a message that answers nothing here."""
+        intent = tracker.latest_message.get("intent") or {}
+        name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
+        requested = tracker.get_slot("requested_slot")
+        if name not in SPECS or name in (self.service, "emergency_help") or confidence < SWITCH_CONFIDENCE:
+            return None
+        if not requested or looks_like_answer(requested, latest_text(tracker)):
+            return None
+        if set_by_latest_message(tracker) & set(self.slots(tracker)):
+            return None  # it carries a value for this form: an answer, whatever the intent
+        return name
 
     def early_times(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                     domain: DomainDict) -> List[EventType]:
         """A time the opening set that Rasa does not hand to the form for checking (the
         slot is not among the form's first questions: 上门认证 needs a time only once the
         method is known) is checked now: 他现在卧床 must not become an appointment."""
+        spec = SPECS.get(self.service)
         events: List[EventType] = []
         for slot in ("appointment_time", "preferred_time"):
-            if slot in set_by_latest_message(tracker) and slot not in tracker.slots_to_validate():
-                checked = getattr(self, f"validate_{slot}")(tracker.get_slot(slot), dispatcher,
-                                                             tracker, domain)
-                events += [SlotSet(name, value) for name, value in checked.items()]
+            if slot not in set_by_latest_message(tracker) or slot in tracker.slots_to_validate():
+                continue
+            if spec is None or slot not in spec.fields:
+                events.append(SlotSet(slot, None))  # 上周五我去窗口… in a complaint books nothing
+                continue
+            # Checked quietly: the question comes in its turn and explains then.
+            checked = getattr(self, f"validate_{slot}")(tracker.get_slot(slot), CollectingDispatcher(),
+                                                         tracker, domain)
+            value = checked.get(slot)
+            events.append(SlotSet(slot, value))
+            if value is None:
+                events.append(SlotSet("offered_times", None))
         return events
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,

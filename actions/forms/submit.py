@@ -7,11 +7,11 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms.base import load_profile
-from actions.forms.spec import ServiceSpec
+from actions.forms.spec import SPECS, ServiceSpec
 from actions.handover import hand_over
 from actions.services.filing import file_submission
 from actions.services.registry import services
@@ -82,6 +82,8 @@ class SubmitService(Action, ABC):
             events = await hand_over(tracker, "requested", service=self.spec.service)
             return events + [SlotSet("form_stopped", None),
                              SlotSet("paused_form", f"{self.spec.service}_form")]
+        if stopped and stopped.startswith("switch:"):
+            return self.switch(dispatcher, stopped.split(":", 1)[1])
         if stopped:
             return reset_events(self.spec)  # the validator already said why
         if tracker.get_slot("confirm") is not True:
@@ -98,6 +100,15 @@ class SubmitService(Action, ABC):
             events.append(SlotSet("last_case_number", result.case_number))
         events.append(SlotSet("last_service", self.spec.service))
         return events + await self.after_filing(dispatcher, tracker)
+
+    def switch(self, dispatcher: CollectingDispatcher, service: str) -> List[EventType]:
+        """A new request in the middle of this one: this one is left unfiled, saying so,
+        and the new service's form starts with what the resident just said."""
+        new = SPECS.get(service)
+        if new is None:
+            return reset_events(self.spec)
+        dispatcher.utter_message(text=f"好的，{self.spec.title}先不办了，现在帮您办{new.title}。")
+        return reset_events(self.spec) + [FollowupAction(f"{service}_form")]
 
     async def after_filing(self, dispatcher: CollectingDispatcher,
                            tracker: Tracker) -> List[EventType]:
