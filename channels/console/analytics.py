@@ -7,12 +7,11 @@ from datetime import datetime
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
-from bot.catalogue import CONVERSATION_TOPIC_ZH
+from bot.catalogue import CONVERSATION_TOPIC_ZH, HANDOFF_REASON_ZH
 from channels.console.masking import scrub
 
 SERVICES = CONVERSATION_TOPIC_ZH
-REASONS = {"requested": "居民要求", "fallback": "无法理解", "validation_failed": "信息校验失败",
-           "caseworker": "需社工", "emergency": "紧急"}
+REASONS = HANDOFF_REASON_ZH
 UNHANDLED_INTENTS = ("nlu_fallback", "out_of_scope")
 # The slots a filed case's number is set in (the forms use last_case_number; the same
 # number set in both counts once).

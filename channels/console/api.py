@@ -13,7 +13,11 @@ from channels.console import analytics
 from channels.console.auth import Session
 from channels.console.clients import UpstreamError
 from channels.console.deps import Console, centre_session, checked_post, console, require_admin
-from channels.console.views import queue_item, slot_rows, transcript, transcript_line
+from bot.catalogue import CHANNEL_ZH
+from channels.console.case_views import case_row
+from channels.console.views import (
+    channel_note, panel_state, queue_item, service_zh, slot_rows, transcript, transcript_line,
+)
 from state.handoff import Handoff
 
 logger = logging.getLogger(__name__)
@@ -71,9 +75,11 @@ async def _handoff(c: Console, conversation_id: str) -> Handoff:
     return handoff
 
 
-async def _clear_slots(c: Console, conversation_id: str, handoff: Handoff | None) -> dict[str, Any]:
+async def _clear_slots(c: Console, conversation_id: str, handoff: Handoff | None,
+                       tracker: dict[str, Any] | None = None) -> dict[str, Any]:
     slots = dict(handoff.slots if handoff else {})
-    slots.update({k: v for k, v in (await c.rasa.slots(conversation_id)).items() if v is not None})
+    tracker = tracker if tracker is not None else await c.rasa.tracker(conversation_id)
+    slots.update({k: v for k, v in (tracker.get("slots") or {}).items() if v is not None})
     return slots
 
 
@@ -82,24 +88,40 @@ async def get_conversation(conversation_id: str, request: Request,
                            session: Session = Depends(centre_session)) -> dict[str, Any]:
     c = console(request)
     handoff = await c.queue.get(conversation_id)
-    slots = await _clear_slots(c, conversation_id, handoff)
+    tracker = await c.rasa.tracker(conversation_id)
+    slots = await _clear_slots(c, conversation_id, handoff, tracker)
     events = await c.events.transcript(conversation_id)
     if not events and handoff is None:
         raise HTTPException(404, "没有这个会话")
     cases, cases_error = await c.backoffice.cases(conversation_id)
+    owner = await c.takeovers.owner(conversation_id)
+    channel = handoff.channel if handoff else next(
+        (e.get("input_channel") for e in reversed(events) if e.get("input_channel")), None)
+    state, state_zh = panel_state(handoff, owner, session.username)
     return {
         "conversation_id": conversation_id,
-        "handoff": queue_item(handoff, None) if handoff else None,
-        "channel": handoff.channel if handoff else next(
-            (e.get("input_channel") for e in reversed(events) if e.get("input_channel")), None),
-        "owner": await c.takeovers.owner(conversation_id),
+        "handoff": queue_item(handoff, owner) if handoff else None,
+        "channel": channel,
+        "channel_zh": CHANNEL_ZH.get(channel or "", "其他渠道"),
+        "channel_note": channel_note(channel),
+        "service_zh": service_zh(handoff.service if handoff else _service_of(slots, tracker)),
+        "state": state,
+        "state_zh": state_zh,
+        "owner": owner,
         "me": session.username,
         "slots": slot_rows(slots),
         "transcript": transcript(events, slots),
         "last_id": events[-1]["stream_id"] if events else "0-0",
-        "cases": cases,
+        "cases": [case_row(case) for case in cases],
         "cases_error": cases_error,
     }
+
+
+def _service_of(slots: dict[str, Any], tracker: dict[str, Any]) -> str | None:
+    """The service a conversation not in the queue is about: the form it is in (or paused),
+    else the last one it filed."""
+    form = (tracker.get("active_loop") or {}).get("name") or slots.get("paused_form") or ""
+    return form[: -len("_form")] if form.endswith("_form") else slots.get("last_service")
 
 
 @router.get("/conversations/{conversation_id}/stream")
@@ -154,7 +176,8 @@ async def takeover(conversation_id: str, request: Request,
         raise HTTPException(502, str(error)) from None
     await c.audit.record(session.username, "takeover", conversation_id, handoff.reason,
                          request.client.host if request.client else "")
-    return {"owner": session.username, "channel": handoff.channel}
+    return {"owner": session.username, "channel": handoff.channel,
+            "channel_note": channel_note(handoff.channel)}
 
 
 async def _owned(c: Console, conversation_id: str, session: Session) -> Handoff:
@@ -183,7 +206,8 @@ async def reply(conversation_id: str, request: Request,
         ], handoff.channel)
     except UpstreamError as error:
         raise HTTPException(502, str(error)) from None
-    return {"sent": True, "channel": handoff.channel}
+    # "sent" only where the channel pushes the reply to the resident.
+    return {"sent": channel_note(handoff.channel) is None, "recorded": True, "channel": handoff.channel}
 
 
 @router.post("/conversations/{conversation_id}/handback")

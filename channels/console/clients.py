@@ -50,15 +50,19 @@ class RasaClient:
         return await self._post(conversation_id, "trigger_intent", params, {"name": intent}, "an intent")
 
     async def slots(self, conversation_id: str) -> dict[str, Any]:
+        return (await self.tracker(conversation_id)).get("slots") or {}
+
+    async def tracker(self, conversation_id: str, include_events: str = "NONE") -> dict[str, Any]:
+        """The conversation's tracker (slots, latest message; events: NONE or ALL), {} if unreadable."""
         url = f"{self._base}/conversations/{quote(conversation_id, safe=':')}/tracker"
         try:
-            response = await self._http.get(url, params=dict(self._params, include_events="NONE"),
+            response = await self._http.get(url, params=dict(self._params, include_events=include_events),
                                             timeout=10)
             response.raise_for_status()
         except httpx.HTTPError as error:
             logger.warning("tracker not readable: %s", type(error).__name__)
             return {}
-        return response.json().get("slots") or {}
+        return response.json()
 
 
 class BackofficeClient:

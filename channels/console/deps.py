@@ -11,12 +11,14 @@ import redis.asyncio as aioredis
 from fastapi import HTTPException, Request
 
 from channels.console.auth import COOKIE, LoginLimiter, Session, Sessions
+from channels.console.canned import CannedReplies
 from channels.console.clients import BackofficeClient, CaseDesk, RasaClient
 from channels.console.settings import ConsoleSettings
 from channels.console.users import UserStore
 from state.audit import AuditLog
 from state.events import EventReader
 from state.handoff import HandoffQueue
+from state.outbox import Outbox
 from state.takeover import Takeovers
 
 MAX_BODY = 16 * 1024
@@ -37,6 +39,8 @@ class Console:
     rasa: RasaClient
     backoffice: BackofficeClient
     desk: CaseDesk
+    canned: CannedReplies
+    outbox: Outbox
 
 
 def build_console(settings: ConsoleSettings) -> Console:
@@ -52,6 +56,7 @@ def build_console(settings: ConsoleSettings) -> Console:
         EventReader(client, prefix), RasaClient(http, settings.rasa_url, settings.rasa_token),
         BackofficeClient(http, settings.backoffice_url, settings.backoffice_token),
         CaseDesk(http, settings.backoffice_url, settings.backoffice_staff_token),
+        CannedReplies(settings.db_path), Outbox(client, prefix),
     )
 
 

@@ -45,7 +45,7 @@ def _links(session: Session) -> str:
     admin = ('<a href="/admin/routing">分派规则</a><a href="/admin/users">用户管理</a>'
              if session.role == "admin" else "")
     return ('<a href="/">等待队列</a><a href="/cases">办件</a><a href="/callbacks">回电任务</a>'
-            f'<a href="/analytics">数据分析</a>{admin}')
+            f'<a href="/canned">常用回复</a><a href="/analytics">数据分析</a>{admin}')
 
 
 def _role_zh(session: Session) -> str:
@@ -126,16 +126,26 @@ async def conversation_page(conversation_id: str,
     return layout("会话", (
         f'<div id="conversation" data-id="{escape(conversation_id)}">'
         '<section class="side"><h2>会话信息</h2><dl id="meta"></dl>'
+        '<p id="channel-note" class="warning" role="note" hidden></p>'
         '<div class="actions"><button id="takeover">接管会话</button>'
-        '<button id="handback" hidden>交回智能助手</button></div>'
+        '<button id="handback" hidden>交回智能助手</button>'
+        '<button id="callback" hidden>安排回电</button></div>'
+        '<form id="close-form" class="close-form" hidden><label>不接管，直接关闭：'
+        '<select name="reason"><option value="left">居民已离开</option><option value="duplicate">重复的请求</option>'
+        '<option value="handled">已通过其他方式处理</option><option value="other">其他原因</option></select></label>'
+        '<button type="submit">关闭此条</button></form>'
         '<p id="notice" class="notice" role="alert"></p>'
+        '<section id="pending-form" class="pending" hidden><h3 id="pending-title"></h3>'
+        '<p id="pending-state" class="hint"></p><table class="slots"><tbody id="pending-fields"></tbody></table>'
+        '<button id="file-form" type="button">为居民提交办件</button></section>'
         '<h3>已收集信息 <small>（默认隐藏个人信息，查看将记录审计日志）</small></h3>'
         '<table class="slots"><tbody id="slots"></tbody></table>'
         '<h3>相关业务单</h3><ul id="cases" class="cases"></ul></section>'
         '<section class="chat"><h2>对话记录 <span id="live" class="live"></span></h2>'
         '<div id="transcript" class="transcript" aria-live="polite"></div>'
         '<form id="reply" class="reply"><label for="reply-text" class="sr">回复居民</label>'
-        '<textarea id="reply-text" maxlength="1000" rows="3" placeholder="接管后在这里回复居民" disabled></textarea>'
+        '<select id="canned" aria-label="插入常用回复" disabled><option value="">常用回复…</option></select>'
+        '<textarea id="reply-text" maxlength="1000" rows="3" placeholder="接管后在这里回复居民（回车发送，Shift+回车换行）" disabled></textarea>'
         '<button type="submit" disabled>发送</button></form></section></div>'), session, "conversation.js")
 
 

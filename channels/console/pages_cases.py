@@ -83,3 +83,26 @@ async def routing_page(session: Session = Depends(page_session)) -> HTMLResponse
         '<tbody id="rules"></tbody></table><p><button type="button" id="add-rule">添加一行</button> '
         '<button type="button" id="save-rules">保存分派规则</button></p>'
         '<p id="notice" class="notice" role="alert"></p>'), session, "routing.js")
+
+
+@router.get("/callbacks")
+async def callbacks_page(session: Session = Depends(page_session)) -> HTMLResponse:
+    return layout("回电任务", (
+        '<h2>回电任务 <small class="hint">（电话居民收不到文字消息：请按号码回电，并记录结果）</small></h2>'
+        '<p><label>显示<select id="cb-status"><option value="open">待回电</option><option value="done">已回电</option>'
+        '<option value="cancelled">已取消</option></select></label></p>'
+        '<table class="callbacks"><thead><tr><th>原因</th><th>业务</th><th>办件</th><th>电话</th><th>说明</th>'
+        '<th>部门</th><th>创建</th><th>处理</th></tr></thead><tbody id="callback-rows"></tbody></table>'
+        '<p id="empty" class="empty" hidden>没有回电任务。</p><p id="notice" class="notice" role="alert"></p>'),
+        session, "callbacks.js")
+
+
+@router.get("/canned")
+async def canned_page(session: Session = Depends(page_session)) -> HTMLResponse:
+    return layout("常用回复", (
+        '<h2>常用回复</h2><p class="hint">接管会话时可一键插入；所有工作人员共用。</p>'
+        '<ul id="canned-list" class="canned"></ul><h3>新增常用回复</h3>'
+        '<form id="canned-form" class="stack"><label>标题（不超过30字）<input name="title" maxlength="30" required></label>'
+        '<label>内容<textarea name="text" maxlength="1000" rows="3" required></textarea></label>'
+        '<button type="submit">添加</button></form><p id="notice" class="notice" role="alert"></p>'),
+        session, "canned.js")

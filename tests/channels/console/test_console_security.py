@@ -13,14 +13,17 @@ from tests.channels.console.helpers import ConsoleUser, start_console
 
 PAGES = ["/", "/analytics", "/admin/users", "/conversations/c1", "/static/queue.js",
          "/static/conversation.js", "/static/common.js", "/cases", "/cases/SQ20261201-000001",
-         "/admin/routing", "/static/cases.js", "/static/case.js", "/static/routing.js"]
+         "/admin/routing", "/static/cases.js", "/static/case.js", "/static/routing.js", "/callbacks",
+         "/canned", "/static/callbacks.js", "/static/canned.js"]
 APIS = ["/api/queue", "/api/queue/stream", "/api/conversations/c1", "/api/conversations/c1/stream",
         "/api/analytics", "/api/admin/audit", "/api/cases", "/api/cases/SQ20261201-000001",
-        "/api/departments", "/api/routing", "/api/routing/options"]
+        "/api/departments", "/api/routing", "/api/routing/options", "/api/callbacks", "/api/canned"]
 POSTS = ["/logout", "/admin/users", "/api/conversations/c1/takeover", "/api/conversations/c1/reply",
          "/api/conversations/c1/handback", "/api/conversations/c1/reveal",
          "/api/cases/SQ20261201-000001/status", "/api/cases/SQ20261201-000001/assignment",
-         "/api/cases/SQ20261201-000001/notes", "/api/cases/SQ20261201-000001/reveal", "/api/routing"]
+         "/api/cases/SQ20261201-000001/notes", "/api/cases/SQ20261201-000001/reveal", "/api/routing",
+         "/api/conversations/c1/close", "/api/conversations/c1/callback", "/api/callbacks/1/close",
+         "/api/callbacks/1/reveal", "/api/canned", "/api/canned/1/delete"]
 
 
 def queue_handoff(redis_url: str, prefix: str, handoff: Handoff) -> None:

@@ -5,6 +5,8 @@ action server writing the handoff queue, the back office, the console process.
 """
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
 import redis
@@ -127,3 +129,51 @@ def test_related_cases_come_from_the_back_office(stack, staff, sender, fresh_pho
     assert fresh_phone not in str(view)
     # The event stream the analytics read saw the same case being filed.
     assert staff.get("/api/analytics").json()["cases_per_service"].get("property_repair", 0) >= 1
+
+
+def test_a_rest_takeover_says_replies_cannot_reach_the_resident(stack, staff, sender):
+    stack.say(sender, "转人工")
+    cid = f"/api/conversations/{sender}"
+    taken = staff.post(f"{cid}/takeover").json()
+    assert "送不到居民" in taken["channel_note"]
+    replied = staff.post(f"{cid}/reply", {"text": "您好"}).json()
+    assert replied["sent"] is False and replied["recorded"] is True
+    view = staff.get(cid).json()
+    assert (view["state"], view["state_zh"]) == ("mine", "由您接管") and view["channel_zh"] == "接口"
+    assert staff.post(f"{cid}/handback").status_code == 200
+
+
+def test_after_hand_back_the_panel_says_the_assistant_has_it(stack, staff, sender):
+    stack.say(sender, "我要报修，3号楼2单元502水管漏水")
+    stack.say(sender, "转人工")
+    cid = f"/api/conversations/{sender}"
+    assert staff.post(f"{cid}/takeover").status_code == 200
+    assert staff.post(f"{cid}/handback").status_code == 200
+    view = staff.get(cid).json()
+    assert (view["state"], view["state_zh"]) == ("assistant", "智能助手接待中（不在人工队列）")
+    assert view["owner"] is None and view["handoff"] is None
+    assert view["service_zh"] == "物业报修"
+    assert {r["label"] for r in view["slots"]} >= {"地址", "问题类别"}
+
+
+def test_a_phone_caller_gets_a_callback_in_the_departments_queue(stack, staff):
+    call = f"voice:{uuid.uuid4().hex[:12]}"
+    caller = "13912347777"
+    for text in ("我家水管漏水了", "转人工"):
+        said = httpx.post(f"{stack.rasa}/webhooks/voice/webhook", timeout=60,
+                          headers={"Authorization": f"Bearer {stack.voice_token}"},
+                          json={"sender": call, "message": text,
+                                "metadata": {"caller_number": caller, "call_id": call[6:]}})
+        assert said.status_code == 200
+    item = wait_for(lambda: queued(staff, call), timeout_s=30)
+    assert item and item["channel_zh"] == "电话"
+    view = staff.get(f"/api/conversations/{call}").json()
+    assert "回电" in view["channel_note"]
+    queued_callback = staff.post(f"/api/conversations/{call}/callback", {"note": "居民挂断了，请回电"})
+    assert queued_callback.status_code == 200, queued_callback.text
+    row = queued_callback.json()["callback"]
+    assert row["phone"] == "139****7777" and row["why"] == "居民需要人工回电"
+    listed = staff.get("/api/callbacks").json()["items"]
+    mine = [c for c in listed if c["note"] == "居民挂断了，请回电"]
+    assert mine and mine[0]["department_name"] in ("物业公司", "社区服务中心综合窗口")
+    assert caller not in str(listed)
