@@ -7,12 +7,49 @@ office returns the same case for the same key.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 import redis.asyncio as aioredis
+
+# The action that reactivates a form paused for staff (actions/conversation.py): its
+# activation continues the form that was started before, it does not start a new one.
+RESUME_ACTION = "action_resume_form"
+
+
+def form_started_at(events: Iterable[Mapping[str, Any]], form: str) -> float | None:
+    """When ``form`` was last started: its latest activation that was not a resumption."""
+    started, last_action = None, None
+    for event in events:
+        if event.get("event") == "action":
+            last_action = event.get("name")
+        elif (event.get("event") == "active_loop" and event.get("name") == form
+              and last_action != RESUME_ACTION):
+            started = event.get("timestamp")
+    return started
+
+
+def submission_key(sender_id: str, service: str, events: list[Mapping[str, Any]],
+                   latest_message: Mapping[str, Any]) -> str:
+    """The idempotency key of one filled form, the same for every filer and every retry.
+
+    Derived from the event that started the service's form, so a redelivered action
+    call, a confirmation repeated after a tracker save failed, the form resumed after
+    a hand-back, and staff filing the form for the resident in the console all give
+    the same key, and the back office returns the case it already has. Without a form
+    (the emergency, filed at once) the confirming message itself is the anchor.
+    """
+    started = form_started_at(events, f"{service}_form")
+    if started is not None:
+        anchor = f"form:{started}"
+    else:
+        message_id = latest_message.get("message_id") or ""
+        said_at = next((e.get("timestamp") for e in reversed(events) if e.get("event") == "user"), "")
+        anchor = f"message:{message_id}|{said_at}"
+    return hashlib.sha256(f"{sender_id}|{service}|{anchor}".encode()).hexdigest()
 
 
 @dataclass

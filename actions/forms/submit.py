@@ -1,7 +1,6 @@
 """Submission after the read-back: one code path for every service."""
 from __future__ import annotations
 
-import hashlib
 import logging
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
@@ -15,7 +14,7 @@ from actions.forms.spec import SPECS, ServiceSpec
 from actions.handover import hand_over
 from actions.services.filing import file_submission
 from actions.services.registry import services
-from state.outbox import Submission
+from state.outbox import Submission, submission_key
 
 logger = logging.getLogger(__name__)
 
@@ -24,24 +23,9 @@ FORM_CONTROL_SLOTS = ("confirm", "offered_times", "validation_failures", "reques
 
 
 def idempotency_key(tracker: Tracker, service: str) -> str:
-    """Stable for one filled form, whatever happens to the turn that confirms it.
-
-    Derived from the event that started the service's form: a redelivered
-    action call, and a confirmation repeated because the tracker could not be
-    saved (Redis restarting after the case was filed), both give the same key,
-    so the back office returns the case it already has. Without a form (the
-    emergency, filed at once) the confirming message itself is the anchor.
-    """
-    started = next((e.get("timestamp") for e in reversed(tracker.events)
-                    if e.get("event") == "active_loop" and e.get("name") == f"{service}_form"), None)
-    if started is not None:
-        anchor = f"form:{started}"
-    else:
-        message_id = tracker.latest_message.get("message_id") or ""
-        said_at = next((e.get("timestamp") for e in reversed(tracker.events)
-                        if e.get("event") == "user"), "")
-        anchor = f"message:{message_id}|{said_at}"
-    return hashlib.sha256(f"{tracker.sender_id}|{service}|{anchor}".encode()).hexdigest()
+    """Stable for one filled form, whatever happens to the turn that confirms it; the
+    console computes the same key when staff file the form for the resident."""
+    return submission_key(tracker.sender_id, service, tracker.events, tracker.latest_message)
 
 
 def reset_events(spec: ServiceSpec) -> List[EventType]:
@@ -82,6 +66,11 @@ class SubmitService(Action, ABC):
             events = await hand_over(tracker, "requested", service=self.spec.service)
             return events + [SlotSet("form_stopped", None),
                              SlotSet("paused_form", f"{self.spec.service}_form")]
+        if stopped and stopped.startswith("again:"):
+            # The same service as the last one, for the person named now: what this
+            # message said stays; only the form's own state is cleared.
+            return [SlotSet(name, None) for name in FORM_CONTROL_SLOTS] + [
+                SlotSet("repeat_service", True), FollowupAction(f"{stopped.split(':', 1)[1]}_form")]
         if stopped and stopped.startswith("switch:"):
             return self.switch(dispatcher, stopped.split(":", 1)[1])
         if stopped:

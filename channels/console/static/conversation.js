@@ -140,6 +140,59 @@
     if (canned.value) { text.value = text.value ? text.value + canned.value : canned.value; text.focus(); }
     canned.value = "";
   });
-  window.conversationPage = { reload: load, base: base, show: show };
+  // A form in progress: what the resident said (masked) and what is missing; staff
+  // complete it and file the case for the resident once they have taken over.
+  var pending = document.getElementById("pending-form"), fileBtn = document.getElementById("file-form");
+  function input(f) {
+    var node;
+    if (f.input.type === "select") {
+      node = kit.el("select");
+      node.appendChild(kit.el("option", "", "请选择"));
+      node.firstChild.value = "";
+      f.input.options.forEach(function (o) { var opt = kit.el("option", "", o.label); opt.value = o.value; node.appendChild(opt); });
+    } else {
+      node = kit.el("input"); node.type = f.input.type;
+      if (f.input.min) { node.min = f.input.min; node.max = f.input.max; }
+    }
+    node.name = f.name;
+    node.setAttribute("aria-label", f.label);
+    return node;
+  }
+  function renderPending(p, mine) {
+    pending.hidden = !p.service;
+    if (!p.service) return;
+    document.getElementById("pending-title").textContent = "正在办理：" + p.service_zh;
+    document.getElementById("pending-state").textContent = p.missing.length
+      ? "还缺：" + p.missing.join("、") + (mine ? "。可以在下面补全后为居民提交。" : "。接管后可补全并提交。")
+      : "必填信息已齐全，" + (p.awaiting_confirmation ? "等待居民确认。" : "") + (mine ? "可以为居民提交。" : "接管后可为居民提交。");
+    var tbody = document.getElementById("pending-fields");
+    tbody.textContent = "";
+    p.fields.forEach(function (f) {
+      var tr = kit.el("tr", f.missing ? "missing" : "");
+      tr.setAttribute("data-field", f.name);
+      tr.appendChild(kit.el("th", "", f.label + (f.required ? "" : "（可选）")));
+      var td = kit.el("td");
+      if (f.value) td.textContent = f.value;
+      else if (mine) td.appendChild(input(f));
+      else td.textContent = f.required ? "（未填）" : "—";
+      tr.appendChild(td);
+      tbody.appendChild(tr);
+    });
+    fileBtn.hidden = !mine;
+  }
+  document.addEventListener("conversation-loaded", function (e) {
+    var s = e.detail;
+    if (!s.handoff && s.state !== "mine") { pending.hidden = true; return; }
+    kit.get(base + "/form").then(function (p) { renderPending(p, s.state === "mine"); }, show);
+  });
+  fileBtn.addEventListener("click", function () {
+    var values = {};
+    pending.querySelectorAll("input, select").forEach(function (node) { if (node.value) values[node.name] = node.value; });
+    fileBtn.disabled = true;
+    kit.post(base + "/form/file", { values: values }).then(function (d) {
+      notice.textContent = "已为居民提交" + d.service_zh + "，受理编号 " + d.case_number + "，已告知居民。";
+      pending.hidden = true; fileBtn.disabled = false; load();
+    }, function (err) { fileBtn.disabled = false; show(err); });
+  });
   load();
 })();
