@@ -219,7 +219,7 @@ class ActionResumeForm(Action):
 
 
 # Words that turn a question about a service into wanting it (能上门吗, 怎么申请, 能一起弄吗).
-_WANTS = re.compile(r"能|可以|想|要|帮|怎么(?:办|申请|报名|预约|弄)|预约|报名|申请|一起|给我|给我家")
+_WANTS = re.compile(r"能|可以|想|要|帮|怎么(?:办|申请|报名|预约|弄)|预约|报名|申请|一起|给我|给我家|有没有|有吗|有的话")
 
 
 class ActionAnswerFaq(Action):

@@ -13,7 +13,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import values
-from actions.forms.base import now_local
+from actions.forms.base import ASKS_AGAIN, now_local
 from actions.forms.spec import LABELS, SPECS, display
 from actions.handover import describe_iso
 from actions.services.registry import services
@@ -78,16 +78,12 @@ async def late_correction(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     return []
 
 
-_AGAIN = re.compile(r"(?:再|也|还|同样)(?:给|帮|替|为)?.{0,6}?(?:约|办|报|申请|登记|弄)(?:一个|一下|个)?|"
-                    r"(?:一样|同样)的?也?(?:给|帮)")
-
-
 def repeat_request(tracker: Tracker) -> List[Any] | None:
     """再给我老婆也约一个: the service just filed once more, for the person named now."""
     again = tracker.get_slot("last_service")
     text = tracker.latest_message.get("text") or ""
     if not again or again not in SPECS or again == "emergency_help" or (tracker.active_loop or {}).get("name"):
         return None
-    if not _AGAIN.search(text):
+    if not ASKS_AGAIN.search(text):
         return None
     return [SlotSet("repeat_service", True), FollowupAction(f"{again}_form")]

@@ -80,7 +80,7 @@ class ValidateActivitySignupForm(ServiceForm):
         # (nlu_fallback, inform: the activity was named without a word for signing up)
         starting = not current and latest_intent(tracker) in (self.service, "nlu_fallback", "inform")
         # 再加一个，隔壁王阿姨也要去，三个人 at the read-back changes the count
-        changing = tracker.get_slot("requested_slot") == "confirm" and count != current
+        changing = tracker.get_slot("requested_slot") in ("confirm", "activity_id") and count != current
         if count and (starting or changing):
             return {"participants": count}
         return {}

@@ -24,6 +24,7 @@ from actions.forms import values
 from actions.forms.spec import SPECS
 from actions.services.registry import services
 from nlu.rules import clock
+from nlu.rules.service_names import service_spans
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,11 @@ ASKS_FOR_HUMAN = re.compile(r"人工|真人|(?:找|跟|和|让|叫|转)工作人
 _SOMEONE_ELSE = re.compile("(?:给|帮|替|为|还有|再|也)(?:我|俺|咱)?(?:家)?(?:" + "|".join(
     ("老伴", "爱人", "老公", "老婆", "媳妇", "丈夫", "妻子", "爸", "妈", "父亲", "母亲", "老人", "外婆", "外公",
      "奶奶", "爷爷", "婆婆", "公公", "岳父", "岳母", "孩子", "儿子", "女儿", "哥", "姐", "弟", "妹")) + ")")
+# 再给我老婆约一个 / 我爸的也办一下: the service just filed, once more.
+ASKS_AGAIN = re.compile(r"(?:再|也|还|同样)(?:给|帮|替|为)?.{0,6}?(?:约|办|报|申请|登记|弄)(?:一个|一下|个)?|"
+                        r"(?:一样|同样)的?也?(?:给|帮)")
+_THEIR_PLACE = re.compile(r"(?:爸|妈|父母|老人|外婆|外公|奶奶|爷爷|婆婆|公公|岳父|岳母|儿子|女儿|亲戚|朋友)"
+                          r"(?:那|家|住的|那边|那儿|那里)")
 FREE_TEXT_SLOTS = ("description", "content", "situation", "topic")
 # A question about the centre's rules in the middle of a free-text answer (收费吗, 几点下班).
 _ASKS_ABOUT_SERVICE = re.compile(r"收费吗|要钱吗|几点|上班吗|下班|周末|要带|什么材料|怎么办理|在哪")
@@ -196,10 +202,17 @@ class ServiceForm(FormValidationAction):
         starting = latest_intent(tracker) == self.service or repeat
         if not tracker.get_slot("last_case_number") or tracker.get_slot("requested_slot") or not starting:
             return used
-        named = any(n.get("name_role") in ("served", "named") for n in names_in(tracker))
-        if named or not _SOMEONE_ELSE.search(latest_text(tracker)):
+        current = tracker.get_slot("person_name")
+        other_name = any(n.get("name_role") in ("served", "named") and n.get("value") != current
+                         for n in names_in(tracker))
+        if not other_name and not _SOMEONE_ELSE.search(latest_text(tracker)):
             return used
-        return [SlotSet("person_name", None), SlotSet("id_number", None)] + used
+        # The name said now is taken from the message after this reset; an ID said with it stays.
+        said_now = set_by_latest_message(tracker)
+        reset = ["person_name", "id_number"]
+        if _THEIR_PLACE.search(latest_text(tracker)):  # 还有我爸妈那栋楼的楼道灯…: another address
+            reset += ["address", *ADDRESS_PARTS]
+        return [SlotSet(slot, None) for slot in reset if slot not in said_now] + used
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
@@ -210,6 +223,9 @@ class ServiceForm(FormValidationAction):
             # 收费吗？我想跟工作人员说: whatever the classifier made of it, a person comes
             # next; the form stops here and resumes where it was after the hand-back.
             side.append(SlotSet("form_stopped", "requested"))
+        elif self.same_again(tracker):
+            # 再给我老婆约一个 read as another service: the one just filed is meant.
+            side.append(SlotSet("form_stopped", f"again:{self.same_again(tracker)}"))
         elif self.switches_to(tracker):
             # 好吧，那我提个建议…: a new request in the middle of this one. This form ends
             # unfiled (its submit action says so) and the new service starts.
@@ -217,6 +233,17 @@ class ServiceForm(FormValidationAction):
         side += self.early_times(dispatcher, tracker, domain)
         tracker.add_slots(side)
         return side + await super().run(dispatcher, tracker, domain)
+
+    def same_again(self, tracker: Tracker) -> str | None:
+        last = tracker.get_slot("last_service")
+        text = latest_text(tracker)
+        if tracker.get_slot("requested_slot") or latest_intent(tracker) != self.service:
+            return None
+        if last in (None, self.service, "emergency_help") or last not in SPECS:
+            return None
+        if not ASKS_AGAIN.search(text) or service_spans(text):
+            return None  # 再约一个社保认证 names the service: it is meant
+        return last
 
     def switches_to(self, tracker: Tracker) -> str | None:
         """Another service asked for clearly, in a message that answers nothing here."""
@@ -415,6 +442,12 @@ class ServiceForm(FormValidationAction):
     def _choice(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
                 tracker: Tracker) -> Dict[str, Any]:
         options = list(values.GAZETTEERS[slot])
+        before = previous_value(slot, tracker)
+        if before and tracker.get_slot("requested_slot") not in (slot, "confirm") \
+                and latest_intent(tracker) != self.service:
+            # A word in an answer to another question (林玉梅，双木林) does not change a
+            # choice already made; at the read-back or when asked it may.
+            return {slot: before}
         if value in options:
             return self._accept(slot, values.Check(value), tracker)
         picked = values.choose_by_number(str(value), options)

@@ -33,7 +33,11 @@ class ValidateComplaintSuggestionForm(ServiceForm):
 
     async def extract_kind(self, dispatcher, tracker: Tracker, domain) -> dict:
         kind = find_kind(latest_text(tracker))
-        if kind and not tracker.get_slot("kind") and latest_intent(tracker) == self.service:
+        current = tracker.get_slot("kind")
+        starting = not current and latest_intent(tracker) == self.service
+        # 其实也不算投诉，就当个建议吧 at the read-back changes it
+        changing = tracker.get_slot("requested_slot") == "confirm" and kind != current
+        if kind and (starting or changing):
             return {"kind": kind}
         return {}
 

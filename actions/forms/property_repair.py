@@ -7,7 +7,7 @@ from typing import Any, List
 from rasa_sdk import Tracker
 
 from actions.forms import values
-from actions.forms.base import (EXPLICIT_INTERRUPT, INTERRUPTING_INTENTS, ServiceForm, latest_intent,
+from actions.forms.base import (EXPLICIT_INTERRUPT, INTERRUPTING_INTENTS, ServiceForm, confirms, latest_intent,
                                 latest_text, looks_like_answer, now_local)
 from actions.forms.spec import ANY_TIME, SPECS
 from actions.forms.submit import SubmitService
@@ -99,8 +99,10 @@ class ValidatePropertyRepairForm(ServiceForm):
         text = latest_text(tracker)
         if tracker.get_slot("preferred_time"):
             # 时间改一下，改成周六上午十点 at the read-back
-            changed = values.corrected_time(text, now_local()) \
-                if tracker.get_slot("requested_slot") == "confirm" else None
+            # (时间改一下吧，明天下午3点: any exact time said at the read-back that is not a yes)
+            at_readback = tracker.get_slot("requested_slot") == "confirm" and not confirms(text)
+            said = values.said_time(text, now_local(), asked=False) if at_readback else None
+            changed = said.value if said and said.value != tracker.get_slot("preferred_time") else None
             return {"preferred_time": changed} if changed else {}
         requested = tracker.get_slot("requested_slot")
         if requested == "preferred_time" and _ANY.search(text) \

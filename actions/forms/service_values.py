@@ -144,11 +144,25 @@ def check_household_size(text: str) -> Check:
     return Check(size)
 
 
-_COMPLAINT = re.compile(r"投诉|举报|不满|太差|态度差|扰民|不管|没人管|乱收费|告|差评|气死|反映问题|太吵|占用")
+# What went wrong, said as a grievance (态度还很差, 排了一个多小时, 没人来修): a complaint.
+_COMPLAINT = re.compile(r"投诉|举报|不满|太差|态度[^，。,.]{0,3}差|[很太真特别]差|差劲|扰民|不管|没人(?:管|来|理|修)|"
+                        r"乱收费|告|差评|气死|反映问题|太吵|吵得|噪音|占用|占了|乱停|乱堆|堆满|推诿|刁难|不理人|"
+                        r"爱答不理|排了?[^，。,.]{0,4}(?:小时|半天)|等了[^，。,.]{0,4}(?:小时|半天|好久)|拖了|一直没|"
+                        r"好几天了?都没|臭|脏|乱扔|不文明")
 _SUGGESTION = re.compile(r"建议|希望|能不能|可不可以|最好|提个意见|提意见|意见|增加|多开|改进")
 
 
+_SAYS_COMPLAINT = re.compile(r"投诉|举报|差评")
+_SAYS_SUGGESTION = re.compile(r"建议|提个?意见|出个主意")
+
+
 def find_kind(text: str) -> str | None:
+    """投诉 / 建议 when said; otherwise a grievance is a complaint and a wish a suggestion."""
+    text = re.sub(r"(?:不算|不是|不要|不用|别|不想)[^，。,.]{0,2}?(?:投诉|建议)", "", text)  # 也不算投诉
+    complaint, suggestion = _SAYS_COMPLAINT.search(text), _SAYS_SUGGESTION.search(text)
+    if complaint or suggestion:
+        return "complaint" if complaint and (not suggestion or complaint.start() < suggestion.start()) \
+            else "suggestion"
     if _COMPLAINT.search(text):
         return "complaint"
     if _SUGGESTION.search(text):

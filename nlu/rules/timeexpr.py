@@ -104,7 +104,8 @@ _ISO_DATE = re.compile(r"\d{4}([-/.])\d{1,2}\1\d{1,2}(\s+\d{1,2})?")
 _CN_MONTH = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"十一": 11, "十二": 12}
 _FREQUENCY_SPAN = re.compile(r"(?:每个?|一个?)(?:周|星期|礼拜)[一二两三四五六七八九十\d]+\s*(?:次|回|趟|遍)|"
                              r"每个?(?:周|星期|礼拜)[一二三四五六日天](?:[、，,和]?[一二三四五六日天])+")
-_NOT_TIMES = re.compile(r"四点半课堂|四点半学校|四点半班")
+# 三点水 / 两点水 spell a character out (潘, 冯): no clock in them.
+_NOT_TIMES = re.compile(r"四点半课堂|四点半学校|四点半班|[两三]点水|点水旁")
 _NOW_WORDS = re.compile(r"一会儿?|待会儿?|等会儿?|马上|立刻|立即")
 _MONTH_END = re.compile(r"(这个|本|下个?|[一二三四五六七八九十]{1,2}|1[0-2]|[1-9])?月底")
 _DOT_DATE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[号日]?"
@@ -386,7 +387,8 @@ def _is_upcoming(match: TimeMatch, now: datetime) -> bool:
 
 _SAYS_DAY = re.compile(rf"(?<![白当每整])天|[日号周月年今明昨]|星期|礼拜|后天|\d[/\-.]\d|{_FESTIVAL}")
 # A time turned down in the same breath (周六不上班啊？那就下周一上午九点半).
-_TURNED_DOWN = re.compile(r"^[^，。,.!?！？]{0,3}?(?:不行|不上班|不办公|没空|有事|不方便|没时间|不在家|休息|不可以|去不了|来不了)")
+_TURNED_DOWN = re.compile(r"^[^，。,.!?！？]{0,3}?(?:不行|不上班|不办公|没空|有事|不方便|没时间|不在家|休息|不可以|去不了|来不了|"
+                          r"(?:我|俺)?要(?:开会|上班|接孩子)|上班)")
 _DETAIL = {"day": 0, "halfday": 1, "minute": 2}
 
 
