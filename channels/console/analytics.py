@@ -26,6 +26,10 @@ class Figures:
     cases_per_service: Counter = field(default_factory=Counter)
     handoffs_per_reason: Counter = field(default_factory=Counter)
     unhandled: Counter = field(default_factory=Counter)
+    # What residents asked that the centre does not offer (out_of_scope) and what the
+    # assistant did not understand (nlu_fallback), each counted by what was said.
+    unmet_by_kind: dict = field(default_factory=lambda: {k: Counter() for k in UNHANDLED_INTENTS})
+    conversations_per_hour: Counter = field(default_factory=Counter)
     conversations: int = 0
     forms_started: int = 0
     forms_completed: int = 0
@@ -40,6 +44,7 @@ class Figures:
 
 @dataclass
 class _Conversation:
+    first_hour: int | None = None
     days: set = field(default_factory=set)
     services: set = field(default_factory=set)
     current_service: str | None = None
@@ -63,12 +68,15 @@ def compute(events: Iterable[dict[str, Any]], tz: str = "Asia/Shanghai") -> Figu
     figures = Figures()
     for event in events:
         conv = convs[event.get("sender_id") or ""]
-        day = datetime.fromtimestamp(float(event.get("timestamp") or 0), zone).strftime("%Y-%m-%d")
-        _apply(event, conv, day, figures)
+        moment = datetime.fromtimestamp(float(event.get("timestamp") or 0), zone)
+        if event.get("event") == "user" and conv.first_hour is None:
+            conv.first_hour = moment.hour
+        _apply(event, conv, moment.strftime("%Y-%m-%d"), figures)
     for conv in convs.values():
         if not conv.days:
             continue
         figures.conversations += 1
+        figures.conversations_per_hour[conv.first_hour] += 1
         for day in conv.days:
             figures.conversations_per_day[day] += 1
         for service in conv.services:
@@ -90,7 +98,9 @@ def _apply(event: dict[str, Any], conv: _Conversation, day: str, figures: Figure
         conv.days.add(day)
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         if intent in UNHANDLED_INTENTS and event.get("text"):
-            figures.unhandled[scrub(str(event["text"]))[:60]] += 1
+            said = scrub(str(event["text"]))[:60]
+            figures.unhandled[said] += 1
+            figures.unmet_by_kind[intent][said] += 1
     elif kind == "active_loop" and service:
         conv.forms.add(service)
     elif kind == "slot" and event.get("value"):

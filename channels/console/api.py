@@ -261,6 +261,9 @@ async def get_analytics(request: Request, session: Session = Depends(centre_sess
         "completion_rate": figures.completion_rate(),
         "handoff_rate_by_reason": figures.handoff_rates(),
         "unhandled": figures.unhandled.most_common(20),
+        "unmet": {kind: counts.most_common(20) for kind, counts in figures.unmet_by_kind.items()},
+        "conversations_per_hour": {h: figures.conversations_per_hour.get(h, 0) for h in range(24)},
+        "handoffs_by_reason": dict(figures.handoffs_per_reason.most_common()),
     }
 
 

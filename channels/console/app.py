@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.metrics import exposition
-from channels.console import api, api_cases, api_form, api_queue, pages, pages_cases
+from channels.console import api, api_cases, api_form, api_queue, pages, pages_analytics, pages_cases
 from channels.console.auth import Session
 from channels.console.deps import LoginRequired, build_console, page_session
 from channels.console.settings import ConsoleSettings
@@ -48,6 +48,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
                   docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(pages.router)
     app.include_router(pages_cases.router)
+    app.include_router(pages_analytics.router)
     app.include_router(api.router)
     app.include_router(api_cases.router)
     app.include_router(api_queue.router)

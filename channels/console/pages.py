@@ -9,11 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from channels.console.analytics import REASONS, SERVICES
-from channels.console.api import load_figures
 from channels.console.api_cases import department_names
 from channels.console.auth import COOKIE, LOGIN_CSRF_COOKIE, Session
-from channels.console.charts import bar_chart
 from channels.console.deps import checked_post, console, form_or_json, page_session, require_admin
 from channels.console.users import UserError
 
@@ -147,25 +144,6 @@ async def conversation_page(conversation_id: str,
         '<select id="canned" aria-label="插入常用回复" disabled><option value="">常用回复…</option></select>'
         '<textarea id="reply-text" maxlength="1000" rows="3" placeholder="接管后在这里回复居民（回车发送，Shift+回车换行）" disabled></textarea>'
         '<button type="submit" disabled>发送</button></form></section></div>'), session, "conversation.js")
-
-
-@router.get("/analytics")
-async def analytics_page(request: Request, session: Session = Depends(page_session)) -> Response:
-    if not session.centre:
-        return RedirectResponse("/cases", status_code=303)
-    f = await load_figures(console(request))
-    rate = f.completion_rate()
-    charts = [
-        bar_chart("每日会话数", sorted(f.conversations_per_day.items())[-14:]),
-        bar_chart("每日业务单数", sorted(f.cases_per_day.items())[-14:]),
-        bar_chart("各业务会话数", [(SERVICES.get(k, k), v) for k, v in f.conversations_per_service.most_common()]),
-        bar_chart("各业务办结业务单数", [(SERVICES.get(k, k), v) for k, v in f.cases_per_service.most_common()]),
-        bar_chart("转人工比例（按原因）", [(REASONS.get(k, k), v * 100) for k, v in f.handoff_rates().items()], "{:.1f}%"),
-        bar_chart("智能助手未能处理的常见问题", f.unhandled.most_common(10)),
-    ]
-    summary = (f'<p class="kpi">会话总数 <b>{f.conversations}</b>　表单完成率 '
-               f'<b>{"—" if rate is None else f"{rate * 100:.1f}%"}</b>（{f.forms_completed}/{f.forms_started}）</p>')
-    return layout("数据分析", f'<h2>数据分析</h2>{summary}<div class="charts">{"".join(charts)}</div>', session)
 
 
 @router.get("/admin/users")

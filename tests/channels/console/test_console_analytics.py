@@ -59,8 +59,14 @@ def test_analytics_counts_conversations_cases_handoffs_and_unhandled(own_console
     assert figures["completion_rate"] == 0.5
     assert abs(figures["handoff_rate_by_reason"]["requested"] - 1 / 3) < 1e-9
     assert figures["unhandled"] == [["<script>alert(1)</script>帮我炒股 138****5678", 2]]
+    assert figures["unmet"] == {"out_of_scope": [["<script>alert(1)</script>帮我炒股 138****5678", 2]],
+                                "nlu_fallback": []}
+    assert figures["handoffs_by_reason"] == {"requested": 1}
+    assert sum(figures["conversations_per_hour"].values()) == 3
     page = admin.get("/analytics").text
     assert "<svg" in page and "每日会话数" in page and "50.0%" in page
+    assert "会话最多的时段" in page and "超出服务范围的问题" in page and "转人工次数（按原因）" in page
+    assert "办件数据暂时无法获取" in page  # this console has no back office: the rest still shows
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "13812345678" not in page
 

@@ -3,6 +3,7 @@ status changes with the staff member's name, routing, a department's account, th
 conversation a case came from. Personal data is compared as booleans only."""
 from __future__ import annotations
 
+import re
 import uuid
 
 import httpx
@@ -141,3 +142,17 @@ def test_the_case_page_shows_the_conversation_it_came_from(stack, admin, sender,
     said = [l["text"] for l in page["conversation"]["lines"] if l["role"] == "resident"]
     assert said and "卫生间水管漏水" in said[0]
     assert (fresh_phone in str(page)) is False
+
+
+def test_analytics_chart_cases_per_department_status_and_times(stack, admin):
+    number = file_case(stack)["case_number"]
+    admin.post(f"/api/cases/{number}/status", {"status": "in_progress"})
+    admin.post(f"/api/cases/{number}/status", {"status": "done", "note": "已修好"})
+    page = admin.get("/analytics")
+    assert page.status_code == 200
+    text = re.sub(r"<[^>]+>", " ", page.text)
+    for words in ("各部门办件（按状态）", "物业公司", "已办结", "从提交到首次处理", "从提交到办结",
+                  "提交办件最多的时段", "办件总数", "会话最多的时段"):
+        assert words in text, words
+    assert not re.search(r"\b(property|in_progress|received|unassigned|property_repair)\b", text)
+    assert page.text.count("<svg") >= 8
