@@ -208,7 +208,7 @@ class ServiceForm(FormValidationAction):
         if not other_name and not _SOMEONE_ELSE.search(latest_text(tracker)):
             return used
         # The name said now is taken from the message after this reset; an ID said with it stays.
-        said_now = set_by_latest_message(tracker)
+        said_now = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
         reset = ["person_name", "id_number"]
         if _THEIR_PLACE.search(latest_text(tracker)):  # 还有我爸妈那栋楼的楼道灯…: another address
             reset += ["address", *ADDRESS_PARTS]
@@ -241,8 +241,8 @@ class ServiceForm(FormValidationAction):
             return None
         if last in (None, self.service, "emergency_help") or last not in SPECS:
             return None
-        if not ASKS_AGAIN.search(text) or service_spans(text):
-            return None  # 再约一个社保认证 names the service: it is meant
+        if not (ASKS_AGAIN.search(text) and _SOMEONE_ELSE.search(text)) or service_spans(text):
+            return None  # 再约一个社保认证 names the service; 再报个修 is a new one for the speaker
         return last
 
     def switches_to(self, tracker: Tracker) -> str | None:
@@ -443,8 +443,7 @@ class ServiceForm(FormValidationAction):
                 tracker: Tracker) -> Dict[str, Any]:
         options = list(values.GAZETTEERS[slot])
         before = previous_value(slot, tracker)
-        if before and tracker.get_slot("requested_slot") not in (slot, "confirm") \
-                and latest_intent(tracker) != self.service:
+        if before and tracker.get_slot("requested_slot") not in (None, slot, "confirm"):
             # A word in an answer to another question (林玉梅，双木林) does not change a
             # choice already made; at the read-back or when asked it may.
             return {slot: before}
