@@ -157,3 +157,22 @@ def test_analytics_chart_cases_per_department_status_and_times(stack, admin):
     assert not re.search(r"\b(property|in_progress|received|unassigned|property_repair)\b", text)
     for chart in ("各部门办件（按状态）", "各业务办件数", "提交办件最多的时段（0–23 点）"):
         assert f"{chart}</figcaption><svg" in page.text, chart
+
+
+def test_admins_edit_the_routing_table_in_words(stack, admin, wuye):
+    options = admin.get("/api/routing/options").json()
+    repair = next(s for s in options["services"] if s["service"] == "property_repair")
+    assert repair["label"] == "物业报修" and {"value": "elevator", "label": "电梯"} in repair["categories"]
+    assert "物业公司" in [d["name"] for d in options["departments"]]
+    table = admin.get("/api/routing").json()["rules"]
+    changed = table + [{"service": "property_repair", "category": "elevator", "department": "grid"}]
+    try:
+        assert admin.post("/api/routing", {"rules": changed}).status_code == 200
+        lift = file_case(stack, repair_category="elevator", address="5号楼", description="电梯停了",
+                         phone="13912345555")
+        assert lift["department"] == "grid"
+        twice = admin.post("/api/routing", {"rules": changed + changed[-1:]})
+        assert twice.status_code == 422 and "重复" in twice.json()["error"]
+    finally:
+        assert admin.post("/api/routing", {"rules": table}).status_code == 200
+    assert wuye.get("/api/routing").status_code == 403
