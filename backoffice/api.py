@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from backoffice.casework import CallbackStore, NewCallback
 from backoffice.clock import local_iso
-from backoffice.masking import mask_fields, mask_value, scrub_text
+from backoffice.masking import mask_fields, scrub_text
 from backoffice.notify import Notifier
 from backoffice.organisation import DepartmentStore, UnknownDepartment
 from backoffice.principal import ASSISTANT, Principal
@@ -349,7 +349,3 @@ def reveal_field(case_number: str, name: str = Path(..., regex=r"^[a-z][a-z0-9_]
 def list_activities(repo: CaseRepository = Depends(get_repo)) -> List[Dict[str, Any]]:
     """The centre's activity catalogue with the places left."""
     return [{**row, "starts_at": local_iso(row["starts_at"])} for row in repo.list_activities()]
-
-
-def mask_phone_value(value: Optional[str]) -> Optional[str]:
-    return mask_value("phone", value) if value else value

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Security
 
 from backoffice import audit, stats
 from backoffice.api import (
-    ApiError, bearer, case_number_of, errors, get_callbacks, get_repo,
-    mask_phone_value, people_only, staff_only, visible_case,
+    ApiError, bearer, case_number_of, errors, get_callbacks, get_repo, people_only, staff_only,
+    visible_case,
 )
 from backoffice.casework import Callback, CallbackStore, NewCallback, NoteStore
 from backoffice.clock import local_iso
-from backoffice.masking import scrub_text
+from backoffice.masking import mask_phone, scrub_text
 from backoffice.principal import Principal
 from backoffice.repository import CaseNotFound, CaseRepository
 from backoffice.schemas import (
@@ -56,7 +56,7 @@ def present_callback(cb: Callback) -> Dict[str, Any]:
     return {"callback_id": cb.callback_id, "department": cb.department_id,
             "case_number": cb.case_number, "service": cb.service, "channel": cb.channel,
             "conversation_id": scrub_text(cb.conversation_id), "reason": cb.reason,
-            "phone": mask_phone_value(cb.phone), "note": scrub_text(cb.note) if cb.note else cb.note,
+            "phone": mask_phone(cb.phone) if cb.phone else None, "note": scrub_text(cb.note) if cb.note else cb.note,
             "status": cb.status, "created_by": cb.created_by, "created_at": local_iso(cb.created_at),
             "closed_at": local_iso(cb.closed_at) if cb.closed_at else None,
             "closed_by": cb.closed_by, "result": scrub_text(cb.result) if cb.result else cb.result}

@@ -17,7 +17,7 @@ from bot.catalogue import SERVICE_ZH
 from channels.console.auth import Session
 from channels.console.case_views import case_row, case_view, history_line, value_zh
 from channels.console.clients import UpstreamError
-from channels.console.deps import api_session, checked_post, console, require_admin
+from channels.console.deps import api_session, checked_post, client_ip, console, require_admin
 from channels.console.views import transcript
 from nlu.rules.vocab import LABELS_ZH
 
@@ -58,10 +58,6 @@ def _error_code(response: httpx.Response) -> str:
         return str(response.json().get("error", ""))
     except ValueError:
         return ""
-
-
-def _ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 async def department_names(request: Request, session: Session) -> dict[str, str]:
@@ -122,7 +118,8 @@ async def change_status(case_number: str, request: Request,
         raise HTTPException(400, "请选择新的状态（说明不超过1000字）")
     case = (await desk(request, session, "PATCH", f"/cases/{case_number}",
                        body={"status": status, "note": note})).json()
-    await console(request).audit.record(session.username, "case_status", case_number, status, _ip(request))
+    await console(request).audit.record(session.username, "case_status", case_number, status,
+                                        client_ip(request))
     return {"case": case_view(case)}
 
 
@@ -135,7 +132,7 @@ async def reassign(case_number: str, request: Request,
     case = (await desk(request, session, "POST", f"/cases/{case_number}/assignment",
                        body={"department": department, "note": note})).json()
     await console(request).audit.record(session.username, "case_assign", case_number,
-                                        department or "centre", _ip(request))
+                                        department or "centre", client_ip(request))
     return {"case": case_view(case)}
 
 
@@ -158,7 +155,8 @@ async def reveal_field(case_number: str, request: Request,
     if not isinstance(name, str) or not name.isidentifier():
         raise HTTPException(400, "没有这一项信息")
     found = (await desk(request, session, "GET", f"/cases/{case_number}/fields/{name}")).json()
-    await console(request).audit.record(session.username, "case_reveal", case_number, name, _ip(request))
+    await console(request).audit.record(session.username, "case_reveal", case_number, name,
+                                        client_ip(request))
     return {"field": name, "value": value_zh(name, found["value"])}
 
 
@@ -174,7 +172,7 @@ async def put_routing(request: Request, session: Session = Depends(api_session))
     body = await checked_post(request, session)
     table = (await desk(request, session, "PUT", "/routing", body={"rules": body.get("rules")})).json()
     await console(request).audit.record(session.username, "routing", "", f"{len(table['rules'])} rules",
-                                        _ip(request))
+                                        client_ip(request))
     return table
 
 

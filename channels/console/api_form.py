@@ -17,7 +17,7 @@ from bot.catalogue import SERVICE_ZH
 from channels.console.api_cases import desk
 from channels.console.auth import Session
 from channels.console.clients import UpstreamError
-from channels.console.deps import Console, centre_session, checked_post, console
+from channels.console.deps import Console, centre_session, checked_post, client_ip, console
 from channels.console.filing import (
     after_filing_events, case_fields, form_service, merge, needed, pending_view,
 )
@@ -84,8 +84,7 @@ async def file_form(conversation_id: str, request: Request,
     staff_entered = {k: values[k] for k in entered if k in values}
     await _tell_resident(c, conversation_id, submission.channel, session.username, service, number,
                          after_filing_events(spec, service, number, staff_entered))
-    await c.audit.record(session.username, "file_case", conversation_id, number,
-                         request.client.host if request.client else "")
+    await c.audit.record(session.username, "file_case", conversation_id, number, client_ip(request))
     return {"case_number": number, "created": created, "service_zh": SERVICE_ZH.get(service, "")}
 
 

@@ -13,15 +13,11 @@ from channels.console.api_cases import department_names, desk
 from channels.console.auth import Session
 from channels.console.canned import CannedError
 from channels.console.case_views import created_zh
-from channels.console.deps import api_session, centre_session, checked_post, console
+from channels.console.deps import api_session, centre_session, checked_post, client_ip, console
 
 router = APIRouter(prefix="/api")
 CLOSE_REASONS = {"left": "居民已离开", "duplicate": "重复的请求", "handled": "已通过其他方式处理",
                  "other": "其他原因"}
-
-
-def _ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 @router.post("/conversations/{conversation_id}/close")
@@ -39,7 +35,7 @@ async def close_item(conversation_id: str, request: Request,
     if owner:
         raise HTTPException(409, f"该会话已由 {owner} 接管，请由接管人交回智能助手")
     await c.queue.remove(conversation_id)
-    await c.audit.record(session.username, "close", conversation_id, reason, _ip(request))
+    await c.audit.record(session.username, "close", conversation_id, reason, client_ip(request))
     return {"closed": True, "reason_zh": CLOSE_REASONS[reason]}
 
 
@@ -63,7 +59,7 @@ async def queue_callback(conversation_id: str, request: Request,
         "channel": channel, "conversation_id": conversation_id, "phone": str(phone), "note": note,
         "service": service, "case_number": slots.get("last_case_number") or None})).json()
     await c.audit.record(session.username, "callback", conversation_id,
-                         created.get("department") or "centre", _ip(request))
+                         created.get("department") or "centre", client_ip(request))
     return {"callback": callback_row(created, {})}
 
 
@@ -108,7 +104,7 @@ async def reveal_callback_phone(callback_id: int, request: Request,
     await checked_post(request, session)
     found = (await desk(request, session, "GET", f"/callbacks/{callback_id}/phone")).json()
     await console(request).audit.record(session.username, "callback_reveal", "", str(callback_id),
-                                        _ip(request))
+                                        client_ip(request))
     return {"phone": found["phone"]}
 
 

@@ -6,11 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.catalogue import CHANNEL_ZH, FIELD_ZH, SERVICE_ZH, STATUS_SHORT_ZH
+from channels.console.masking import is_personal
 from nlu.rules.vocab import LABELS_ZH
 
 WEEKDAYS = "一二三四五六日"
-# Personal fields a staff member may reveal (audited); the back office masks them.
-PERSONAL = ("phone", "id_number", "person_name", "child_name", "guardian_name", "address", "room")
 # The fields that say which kind of work a case is, in the order they are looked for.
 CATEGORY_FIELDS = ("repair_category", "service_type", "consultation_type", "cert_method",
                    "emergency_type", "kind")
@@ -75,7 +74,7 @@ def case_row(case: dict[str, Any]) -> dict[str, Any]:
 def field_rows(fields: dict[str, Any]) -> list[dict[str, Any]]:
     """The case's fields, labelled, in words, masked as the back office sent them."""
     return [{"name": name, "label": FIELD_ZH.get(name, "其他信息"), "value": value_zh(name, value),
-             "personal": name in PERSONAL}
+             "personal": is_personal(name)}
             for name, value in fields.items() if value not in (None, "", []) and name not in HIDDEN_FIELDS]
 
 

@@ -111,6 +111,10 @@ async def checked_post(request: Request, session: Session) -> dict[str, Any]:
     return body
 
 
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
 def require_admin(session: Session) -> None:
     if session.role != "admin":
         raise HTTPException(403, "仅管理员可以访问")
