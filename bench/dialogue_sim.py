@@ -203,7 +203,11 @@ class Resident:
             answered.add(slot)
             return answers[slot].pop(0) if len(answers[slot]) > 1 else answers[slot][0]
         if slot in given or slot in answered:
-            return self._last_answer(req, slot)
+            # A resident says a thing twice at most, then gives up on this request
+            # (the class is full and nothing else suits) and goes on to the next.
+            repeats = state.setdefault("repeats", {})
+            repeats[slot] = repeats.get(slot, 0) + 1
+            return self._last_answer(req, slot) if repeats[slot] <= 2 else None
         self.outcome.problems.append(f"asked {slot}, not in the conversation")
         return "不知道"
 
