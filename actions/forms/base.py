@@ -338,6 +338,8 @@ class ServiceForm(FormValidationAction):
         names = names_in(tracker)
         current = tracker.get_slot("person_name")
         requested = tracker.get_slot("requested_slot")
+        if current and requested in FREE_TEXT_SLOTS:
+            return {}  # a story (一个人带孩子 房租交不起) names no one for the form
         roles = ("served", "named", "self") if not current or requested in ("person_name", "confirm") \
             else ("served", "named")
         picked = next((n for role in roles for n in names if n.get("name_role") == role), None)

@@ -7,6 +7,8 @@ from typing import Any, List
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
+from actions.forms import values
+
 from actions.forms.base import ServiceForm, latest_intent, latest_text
 from actions.forms.property_repair import strip_contact
 from actions.forms.service_values import check_free_text, check_kind, find_kind
@@ -58,9 +60,14 @@ class ValidateComplaintSuggestionForm(ServiceForm):
         return self._result("content", check, dispatcher, tracker)
 
     def validate_phone(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        if tracker.get_slot("anonymous") or latest_intent(tracker) == "deny":
+        declined = latest_intent(tracker) == "deny" and tracker.get_slot("requested_slot") == "phone" \
+            and not values.find_phones(latest_text(tracker))
+        if declined or (tracker.get_slot("anonymous") and not values.find_phones(latest_text(tracker))):
             return {"phone": None, "anonymous": True}
-        return super().validate_phone(value, dispatcher, tracker, domain)
+        result = super().validate_phone(value, dispatcher, tracker, domain)
+        if result.get("phone"):
+            result["anonymous"] = None  # a number given after all: not anonymous
+        return result
 
 
 class SubmitComplaintSuggestion(SubmitService):

@@ -60,7 +60,9 @@ def _trim(text: str) -> str:
     text = re.sub(r"[，,。！!\s]*[，,。][，,。！!\s]*", "，", text)
     for _ in range(3):
         text = _LEAD.sub("", text.strip(" ，,。！!"))
-    text = re.sub(r"(?:以后|之后|以前)?(?:家里|家)?(?:有人|在家)[^，,。]*$", "", text)
+    # 下午三点以后家里有人 says when, not what: a short closing clause only (老有人给电动车充电 stays)
+    text = re.sub(r"(?:(?:以后|之后|以前)?(?:家里|家)|以后|之后)(?:有人|在家)[^，,。\s]{0,6}$|(?:^|[，,。\s])(?:有人|在家)[^，,。\s]{0,4}$",
+                  "", text)
     text = re.sub(r"[，,\s]*(?:请|麻烦)?(?:派人)?(?:过来|上门)?(?:来修|修一下|来看看|看看|来人)(?:一下)?[吧啊]?$", "", text)
     return re.sub(r"^[\s，,。]*(?:的)?|[\s，,。]+$", "", text)
 

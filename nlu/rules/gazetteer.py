@@ -78,18 +78,22 @@ def _excluded(text: str, start: int, end: int, phrase: str,
 
 
 def find_in_vocab(text: str, entity: str, vocab: dict[str, list[str]],
-                  excluded: dict[str, tuple[str, ...]] | None = None) -> list[GazetteerMatch]:
-    """Longest non-overlapping phrase matches of `vocab` in `text`."""
+                  excluded: dict[str, tuple[str, ...]] | None = None,
+                  generic: frozenset[str] = frozenset()) -> list[GazetteerMatch]:
+    """Non-overlapping phrase matches of `vocab` in `text`. Where two overlap, a phrase
+    written as-is beats a homophone (电梯 in 楼电梯 is no 漏电), a specific one beats a
+    ``generic`` symptom (路灯 in 路灯坏了), then the longer wins."""
     lowered = text.lower()
     candidates = []
     for value, phrases in vocab.items():
         for phrase in phrases:
             pos = _find_phrase(lowered, phrase.lower())
             if pos >= 0 and not _excluded(lowered, pos, pos + len(phrase), phrase, excluded or {}):
-                candidates.append((pos, pos + len(phrase), value))
-    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+                as_written = lowered[pos:pos + len(phrase)] == phrase.lower()
+                candidates.append((pos, pos + len(phrase), value, as_written, phrase in generic))
+    candidates.sort(key=lambda c: (not c[3], c[4], -(c[1] - c[0]), c[0]))
     taken: list[GazetteerMatch] = []
-    for start, end, value in candidates:
+    for start, end, value, *_ in candidates:
         if all(end <= m.start or start >= m.end for m in taken):
             taken.append(GazetteerMatch(entity, value, start, end, text[start:end],
                                         exact=text[start:end] in vocab[value]))
@@ -108,5 +112,5 @@ def lookup(text: str, entity: str) -> GazetteerMatch | None:
     """The canonical value of `entity` mentioned in `text`, if any."""
     from nlu.rules.vocab import EXCLUDED_CONTEXTS, GAZETTEERS, GENERIC_PHRASES
 
-    return best_match(find_in_vocab(text, entity, GAZETTEERS[entity], EXCLUDED_CONTEXTS),
+    return best_match(find_in_vocab(text, entity, GAZETTEERS[entity], EXCLUDED_CONTEXTS, GENERIC_PHRASES),
                       GENERIC_PHRASES)

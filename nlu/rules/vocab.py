@@ -96,7 +96,7 @@ LABELS_ZH: dict[str, dict[str, str]] = {
 # these when both are mentioned.
 GENERIC_PHRASES: frozenset[str] = frozenset(
     ["漏水", "渗水", "滴水", "堵了", "没水", "停水", "停电", "没电", "灯不亮", "灯坏了",
-     "断电", "开关", "管道", "楼道", "门坏了", "不舒服"]
+     "断电", "开关", "管道", "楼道", "门坏了", "不舒服", "站不起来", "疼得厉害"]
 )
 
 # What residents call each service, for the classifier's service-name features
