@@ -1,7 +1,7 @@
 """`make run`: the whole assistant on embedded defaults.
 
 Starts Redis (embedded unless REDIS_URL is set), the back office, the action
-server, the outbox worker and the Rasa server under the supervisor, prints
+server, the outbox worker, the reminder scheduler and the Rasa server under the supervisor, prints
 where each one answers, and stops them all on Ctrl-C, SIGTERM or a closed
 terminal. Every port is checked first: a taken one is named with the process
 holding it and nothing starts (`python -m bot.run --check-ports` checks only).
@@ -127,6 +127,8 @@ def build_specs(layout: Layout, redis_url: str, env: dict[str, str]) -> list[Pro
         ProcessSpec("actions", [py, "-m", "bot.action_server", "--actions", "actions",
                                 "--port", str(layout.action_port)], env, layout.action_port),
         ProcessSpec("outbox", [py, "-m", "actions.outbox_worker"], env),
+        # Reminders and campaigns (proactive/): an arq worker; more than one may run.
+        ProcessSpec("scheduler", [py, "-m", "proactive"], env),
         ProcessSpec("console", [py, "-m", "channels.console"], env, layout.console_port),
         ProcessSpec("rasa", rasa_argv, env, layout.rasa_port, ready_timeout_s=300),
     ]

@@ -43,28 +43,38 @@ class Delivery:
                 return False
         return True
 
-    async def notify(self, openid: str, text: str) -> None:
-        """A proactive message: customer-service inside the 48-hour window, else template."""
+    async def notify(self, openid: str, text: str, keep_failed: bool = True) -> bool:
+        """A proactive message: customer-service inside the 48-hour window, else template.
+
+        True when WeChat took it. A caller that retries itself (the scheduler) passes
+        `keep_failed=False` and shows staff the message only after its last try."""
         if self._api is not None and await self._window.is_open(openid):
             try:
                 for chunk in split_text(text, self._max_bytes):
                     await self._api.send_text(openid, chunk)
-                return
+                return True
             except WeChatApiError as exc:
                 if exc.errcode != WINDOW_CLOSED_ERRCODE:
-                    await self._keep(openid, "custom", [text], str(exc))
-                    return
+                    return await self._failed(openid, "custom", text, str(exc), keep_failed)
                 await self._window.close(openid)
-        await self._send_template(openid, text)
+        return await self._send_template(openid, text, keep_failed)
 
-    async def _send_template(self, openid: str, text: str) -> None:
+    async def _send_template(self, openid: str, text: str, keep_failed: bool = True) -> bool:
         if self._api is None or not self._template_id:
-            await self._keep(openid, "template", [text], "no WeChat API or template configured")
-            return
+            return await self._failed(openid, "template", text,
+                                      "no WeChat API or template configured", keep_failed)
         try:
             await self._api.send_template(openid, self._template_id, {"content": {"value": text}})
+            return True
         except WeChatApiError as exc:
-            await self._keep(openid, "template", [text], str(exc))
+            return await self._failed(openid, "template", text, str(exc), keep_failed)
+
+    async def _failed(self, openid: str, kind: str, text: str, reason: str, keep: bool) -> bool:
+        if keep:
+            await self._keep(openid, kind, [text], reason)
+        else:
+            logger.warning("WeChat %s message to %s not taken (%s)", kind, masked(openid), reason)
+        return False
 
     async def _keep(self, openid: str, kind: str, chunks: list[str], reason: str) -> None:
         logger.error("WeChat %s message to %s not delivered (%s); kept for staff",

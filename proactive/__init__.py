@@ -1,0 +1,1 @@
+"""Messages the centre sends first: reminders residents agreed to, and staff campaigns."""

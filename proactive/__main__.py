@@ -1,0 +1,23 @@
+"""`python -m proactive`: one scheduler process (run by `make run`'s supervisor)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from proactive.settings import ProactiveSettings
+from proactive.worker import build_worker, redis_pool
+
+
+async def main() -> None:
+    settings = ProactiveSettings.from_env()
+    pool = await redis_pool(settings)
+    worker = build_worker(settings, pool)
+    try:
+        await worker.async_run()
+    finally:
+        await worker.close()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(main())

@@ -1,0 +1,151 @@
+"""What residents agreed to be reminded of, and every proactive message sent to them.
+
+Shared by the action server (consent is given in the dialogue), the channels
+(退订 is honoured wherever it is said), the scheduler (which checks all of it just
+before sending) and the staff console (delivery and replies of a campaign).
+
+- consent: one hash per channel identity beside the remembered profile
+  (`<prefix>:proactive:consent:<channel>:<sender>`), one field per kind of reminder,
+  plus `optout` once the resident said 退订; an opt-out wins over every kind.
+- sends: a record per message (sent, failed, skipped and why), in one capped stream,
+  with the recipient masked; a `sent:<id>` marker makes a message go out once only.
+- caps: the times of recent messages per resident, for the frequency cap.
+- pending replies: what the last reminder was about (which appointment, which
+  elder), so "1" / "2" answered to it reach the right conversation with context.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import redis.asyncio as aioredis
+
+KINDS = ("appointment", "pension_cert", "allowance80", "campaign")
+SENDS_MAXLEN = 200_000
+PENDING_REPLY_S = 3 * 24 * 3600
+CAP_WINDOW_S = 7 * 24 * 3600
+
+
+def mask_recipient(recipient: str) -> str:
+    """Enough to tell records apart in a log; never a whole id or number."""
+    return f"{recipient[:4]}…{recipient[-2:]}" if len(recipient) > 8 else "…"
+
+
+@dataclass
+class Reminder:
+    """One message to one resident, due at `due` (UTC epoch seconds, assistant's clock)."""
+    reminder_id: str
+    kind: str
+    channel: str
+    sender: str
+    text: str
+    due: float
+    context: dict[str, Any] = field(default_factory=dict)
+    campaign_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Reminder":
+        return cls(**data)
+
+
+class ProactiveState:
+    def __init__(self, redis: aioredis.Redis, prefix: str) -> None:
+        self._redis = redis
+        self._p = f"{prefix}:proactive:"
+
+    # --- consent -----------------------------------------------------------
+    def _consent_key(self, channel: str, sender: str) -> str:
+        return f"{self._p}consent:{channel}:{sender}"
+
+    async def grant(self, channel: str, sender: str, kind: str) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown reminder kind {kind!r}")
+        key = self._consent_key(channel, sender)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, kind, f"{time.time():.0f}")
+            pipe.hdel(key, "optout")  # agreeing again after 退订 is a new, explicit yes
+            await pipe.execute()
+
+    async def revoke(self, channel: str, sender: str, kind: str) -> None:
+        await self._redis.hdel(self._consent_key(channel, sender), kind)
+
+    async def opt_out(self, channel: str, sender: str) -> None:
+        """退订: every kind, at once; pending scheduled messages are dropped when due."""
+        key = self._consent_key(channel, sender)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(key)
+            pipe.hset(key, "optout", f"{time.time():.0f}")
+            pipe.delete(self._pending_key(channel, sender))
+            await pipe.execute()
+
+    async def consents(self, channel: str, sender: str) -> dict[str, str]:
+        return await self._redis.hgetall(self._consent_key(channel, sender))
+
+    async def allowed(self, channel: str, sender: str, kind: str) -> bool:
+        held = await self.consents(channel, sender)
+        return "optout" not in held and kind in held
+
+    # --- sends ------------------------------------------------------------
+    async def already_sent(self, reminder_id: str) -> bool:
+        return bool(await self._redis.exists(f"{self._p}sent:{reminder_id}"))
+
+    async def mark_sent(self, reminder_id: str) -> bool:
+        """True for the first caller only: the message counts as gone out."""
+        return bool(await self._redis.set(f"{self._p}sent:{reminder_id}", "1", nx=True,
+                                          ex=400 * 24 * 3600))
+
+    async def record(self, reminder: Reminder, outcome: str, detail: str = "") -> None:
+        entry = {"reminder_id": reminder.reminder_id, "kind": reminder.kind,
+                 "channel": reminder.channel, "to": mask_recipient(reminder.sender),
+                 "campaign_id": reminder.campaign_id, "outcome": outcome,
+                 "detail": detail, "at": f"{time.time():.3f}"}
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.xadd(f"{self._p}sends", entry, maxlen=SENDS_MAXLEN, approximate=True)
+            if reminder.campaign_id:
+                pipe.hincrby(f"{self._p}campaign:{reminder.campaign_id}:counts", outcome, 1)
+            await pipe.execute()
+
+    async def sends(self, count: int = 1000) -> list[dict[str, str]]:
+        return [fields for _, fields in await self._redis.xrevrange(f"{self._p}sends", count=count)]
+
+    async def campaign_counts(self, campaign_id: str) -> dict[str, int]:
+        raw = await self._redis.hgetall(f"{self._p}campaign:{campaign_id}:counts")
+        return {k: int(v) for k, v in raw.items()}
+
+    async def count_reply(self, campaign_id: str) -> None:
+        await self._redis.hincrby(f"{self._p}campaign:{campaign_id}:counts", "replied", 1)
+
+    # --- frequency cap ------------------------------------------------------
+    async def within_cap(self, channel: str, sender: str, now: float, limit: int) -> bool:
+        key = f"{self._p}cap:{channel}:{sender}"
+        await self._redis.zremrangebyscore(key, 0, now - CAP_WINDOW_S)
+        return await self._redis.zcard(key) < limit
+
+    async def count_towards_cap(self, channel: str, sender: str, now: float, reminder_id: str) -> None:
+        key = f"{self._p}cap:{channel}:{sender}"
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(key, {reminder_id: now})
+            pipe.expire(key, CAP_WINDOW_S)
+            await pipe.execute()
+
+    # --- replies ------------------------------------------------------------
+    def _pending_key(self, channel: str, sender: str) -> str:
+        return f"{self._p}pending:{channel}:{sender}"
+
+    async def expect_reply(self, reminder: Reminder) -> None:
+        context = dict(reminder.context, reminder_id=reminder.reminder_id, kind=reminder.kind,
+                       campaign_id=reminder.campaign_id)
+        await self._redis.set(self._pending_key(reminder.channel, reminder.sender),
+                              json.dumps(context, ensure_ascii=False), ex=PENDING_REPLY_S)
+
+    async def pending_reply(self, channel: str, sender: str) -> dict[str, Any] | None:
+        raw = await self._redis.get(self._pending_key(channel, sender))
+        return json.loads(raw) if raw else None
+
+    async def reply_handled(self, channel: str, sender: str) -> None:
+        await self._redis.delete(self._pending_key(channel, sender))
