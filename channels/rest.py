@@ -29,7 +29,7 @@ import logging
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -40,6 +40,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.settings import RateLimitSettings, Settings
+from channels.reminder_replies import ReminderReplies
 from state.ratelimit import RateLimiter, client_ip
 from state.redis_conn import async_redis
 
@@ -195,6 +196,14 @@ class CommunityRestInput(RestInput):
     def name(cls) -> Text:
         return "rest"
 
+    def _reminder_replies(self) -> ReminderReplies:
+        # Built on first use, inside the server's event loop.
+        if getattr(self, "_replies", None) is None:
+            settings = Settings.from_env()
+            self._replies = ReminderReplies.from_settings(
+                async_redis(settings) if settings.redis_url else None, settings)
+        return self._replies
+
     def _cut(self, text: str) -> str:
         limit = _limit("MAX_MESSAGE_CHARS", 1000)
         if len(text) > limit:
@@ -241,6 +250,12 @@ class CommunityRestInput(RestInput):
                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:
         text = self._cut(message.text)
         channel = message.input_channel or self.name()
+        handled = await self._reminder_replies().handle(channel, message.sender, text)
+        if handled.reply is not None:
+            return response.json([{"recipient_id": message.sender, "text": handled.reply}])
+        text = handled.text
+        if handled.metadata:
+            message = replace(message, metadata={**(message.metadata or {}), **handled.metadata})
         if bool_arg(request, "stream", default=False):
             return response.stream(
                 self.stream_response(on_new_message, text, message.sender, channel, message.metadata),

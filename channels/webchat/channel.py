@@ -24,6 +24,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.settings import Settings
+from channels.reminder_replies import ReminderReplies
 from channels.notify import register_sender
 from channels.rest import WebhookLimits, WebhookMessage, parse_webhook
 from channels.webchat.outbox import WebChatOutbox, valid_sender
@@ -143,8 +144,14 @@ class WebChatInput(InputChannel):
         # The resident's own line goes into the stream first, so the page shows
         # the conversation in order on every device and after a reload.
         await outbox.push(parsed.sender, "resident", {"text": text})
-        message = UserMessage(text, self.get_output_channel(), parsed.sender,
-                              input_channel=self.name(), metadata={"channel": "webchat"})
+        handled = await ReminderReplies.from_settings(self._client(), self._settings).handle(
+            "webchat", parsed.sender, text)
+        if handled.reply is not None:
+            await outbox.push(parsed.sender, "bot", {"text": handled.reply})
+            return response.json({"status": "accepted"}, status=202)
+        message = UserMessage(handled.text, self.get_output_channel(), parsed.sender,
+                              input_channel=self.name(),
+                              metadata={"channel": "webchat", **handled.metadata})
         task = asyncio.get_running_loop().create_task(self._handle(on_new_message, message))
         _in_flight.add(task)
         task.add_done_callback(_in_flight.discard)

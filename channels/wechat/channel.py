@@ -216,11 +216,16 @@ class WeChatInput(InputChannel):
         inbound = await self.runtime.handlers.handle(message)
         if inbound.text is None:
             return Reply(split_text(inbound.answer or "", self.settings.reply_max_bytes))
-        text = await self.runtime.options.resolve(message.source, inbound.text)
+        handled = await self.runtime.replies.handle("wechat", message.source, inbound.text)
+        if handled.reply is not None:
+            await self.runtime.options.remember(message.source, [])
+            return Reply(split_text(handled.reply, self.settings.reply_max_bytes))
+        text = await self.runtime.options.resolve(message.source, handled.text)
         collector = WeChatOutput()
         await on_new_message(UserMessage(text, collector, message.source, input_channel="wechat",
                                          message_id=str(message.id) if message.id else None,
-                                         metadata={"wechat_msg_type": message.type}))
+                                         metadata={"wechat_msg_type": message.type,
+                                                   **handled.metadata}))
         reply = compose(collector.messages, self.settings.reply_max_bytes)
         await self.runtime.options.remember(message.source, reply.payloads)
         return reply

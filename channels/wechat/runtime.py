@@ -9,6 +9,7 @@ import redis
 from wechatpy.crypto import WeChatCrypto
 
 from bot.settings import RateLimitSettings, Settings
+from channels.reminder_replies import ReminderReplies
 from channels.wechat.api import ApiClient, WeChatApi
 from channels.wechat.delivery import Delivery
 from channels.wechat.inbound import InboundHandlers
@@ -32,6 +33,7 @@ class Runtime:
     crypto: WeChatCrypto | None
     limiter: RateLimiter
     limits: RateLimitSettings
+    replies: ReminderReplies
 
 
 def build_crypto(settings: WeChatSettings) -> WeChatCrypto | None:
@@ -66,4 +68,5 @@ def build_runtime(settings: WeChatSettings, bot: Settings | None = None) -> Runt
     max_chars = int(os.environ.get("MAX_MESSAGE_CHARS") or 1000)
     return Runtime(MessageDedup(aio, prefix), window, ReplyOptions(aio, prefix), delivery,
                    InboundHandlers(api, VoiceTranscriber(), max_chars), build_crypto(settings),
-                   RateLimiter(aio, f"{prefix}:ratelimit:wechat"), RateLimitSettings.from_env())
+                   RateLimiter(aio, f"{prefix}:ratelimit:wechat"), RateLimitSettings.from_env(),
+                   ReminderReplies.from_settings(aio, bot))

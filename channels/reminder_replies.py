@@ -1,0 +1,112 @@
+"""Answers to reminders and 退订, on every channel, before the dialogue sees them.
+
+退订 / 不要再提醒我 stops every reminder and notice at once, whatever else is going
+on. A reply to the reminder just sent is read with what that reminder was about
+(state.reminders keeps it until the resident's next message): 1 confirms the
+appointment (a note on the case for staff), 2 goes on to the dialogue as a request
+to book that service again, with the reminder's context in the message metadata;
+anything else goes on unchanged, also with that context.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import redis.asyncio as aioredis
+
+from bot.catalogue import SERVICE_ZH
+from bot.settings import Settings
+from state.reminders import ProactiveState, mask_recipient
+
+logger = logging.getLogger(__name__)
+
+OPT_OUT = re.compile(r"^\s*(退订|TD|取消订阅|取消提醒|(不要|别|不用)再?(给我)?(提醒|通知|发)(我)?(了)?)[\s。！!.]*$",
+                     re.IGNORECASE)
+CONFIRM = re.compile(r"^\s*(1|１|一|确认|确定)[\s。！!.]*$")
+CHANGE = re.compile(r"^\s*(2|２|二|改约|改期|改一下)[\s。！!.]*$")
+
+OPT_OUT_DONE = "好的，已为您退订，之后不会再给您发送提醒和通知。需要时随时可以再找我办理。"
+CONFIRMED = "好的，已为您确认{service}预约（办件 {case_number}），请按时前往。如需改约，回复“改约”。"
+
+
+@dataclass
+class Handled:
+    reply: str | None = None            # answered here: the dialogue does not see it
+    text: str = ""                      # what goes on to the dialogue otherwise
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def opts_out(text: str) -> bool:
+    return bool(OPT_OUT.match(text or ""))
+
+
+class CaseNotes:
+    """A staff note on a case, in the back office (the resident's confirmation)."""
+
+    def __init__(self, base_url: str, staff_token: str, timeout_s: float) -> None:
+        self._url = base_url.rstrip("/") + "/api/v1/cases/{}/notes"
+        self._headers = {"Authorization": f"Bearer {staff_token}"}
+        self._timeout_s = timeout_s
+
+    async def add(self, case_number: str, text: str) -> bool:
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout_s) as client:
+                answer = await client.post(self._url.format(case_number), json={"text": text},
+                                           headers=self._headers)
+        except httpx.HTTPError as exc:
+            logger.warning("confirmation note for %s not written: %s", case_number, type(exc).__name__)
+            return False
+        return answer.status_code in (200, 201)
+
+
+class ReminderReplies:
+    def __init__(self, state: ProactiveState | None, notes: CaseNotes) -> None:
+        self._state = state
+        self._notes = notes
+
+    @classmethod
+    def from_settings(cls, redis: aioredis.Redis | None, settings: Settings) -> "ReminderReplies":
+        """Without Redis (a channel run on its own) every message goes on unchanged."""
+        staff_token = os.environ.get("BACKOFFICE_STAFF_TOKEN") or "dev-staff-token"
+        return cls(ProactiveState(redis, settings.redis_key_prefix) if redis else None,
+                   CaseNotes(settings.backoffice_url, staff_token, settings.backoffice_timeout_s))
+
+    async def handle(self, channel: str, sender: str, text: str) -> Handled:
+        if self._state is None:
+            return Handled(text=text)
+        try:
+            return await self._handle(channel, sender, text)
+        except Exception as exc:  # reminders must never cost the resident the conversation
+            logger.error("reminder reply not handled: %s", type(exc).__name__)
+            return Handled(text=text)
+
+    async def _handle(self, channel: str, sender: str, text: str) -> Handled:
+        if opts_out(text):
+            await self._state.opt_out(channel, sender)
+            logger.info("%s on %s opted out of reminders", mask_recipient(sender), channel)
+            return Handled(reply=OPT_OUT_DONE)
+        pending = await self._state.pending_reply(channel, sender)
+        if not pending:
+            return Handled(text=text)
+        await self._state.reply_handled(channel, sender)
+        if pending.get("campaign_id"):
+            await self._state.count_reply(pending["campaign_id"])
+        if pending.get("kind") == "appointment" and CONFIRM.match(text):
+            return await self._confirm(pending)
+        context = {"reminder": pending}
+        if pending.get("kind") == "appointment" and CHANGE.match(text):
+            service = SERVICE_ZH.get(pending.get("service", ""), "")
+            return Handled(text=f"我想改一下{service}的预约时间", metadata=context)
+        return Handled(text=text, metadata=context)
+
+    async def _confirm(self, pending: dict[str, Any]) -> Handled:
+        case_number = pending.get("case_number", "")
+        noted = await self._notes.add(case_number, f"居民回复提醒：确认按时前往（{pending.get('appointment_time', '')}）")
+        if not noted:
+            logger.warning("appointment %s confirmed by the resident but not noted", case_number)
+        service = SERVICE_ZH.get(pending.get("service", ""), "")
+        return Handled(reply=CONFIRMED.format(service=service, case_number=case_number))
