@@ -4,10 +4,10 @@ from __future__ import annotations
 from bot.catalogue import SERVICE_ZH
 
 CONSENT_ZH = {
-    "appointment": "预约前一天提醒您",
-    "pension_cert": "一年后社保待遇资格认证到期前提醒您",
-    "allowance80": "老人满80周岁、可以申请高龄津贴时提醒您",
-    "campaign": "社区服务中心的活动和通知",
+    "appointment": "在预约前一天提醒您",
+    "pension_cert": "在一年后社保待遇资格认证到期前提醒您",
+    "allowance80": "在老人满80周岁、可以申请高龄津贴时提醒您",
+    "campaign": "把社区服务中心的活动和通知发给您",
 }
 
 OPT_OUT_HINT = "回复“退订”不再接收提醒。"

@@ -83,6 +83,32 @@ class ProactiveState:
             pipe.delete(self._pending_key(channel, sender))
             await pipe.execute()
 
+    async def decline(self, channel: str, sender: str, kind: str) -> None:
+        """Said no when asked: kept so the question is not asked again."""
+        await self._redis.hset(self._consent_key(channel, sender), f"no:{kind}", f"{time.time():.0f}")
+
+    async def unanswered(self, channel: str, sender: str, kinds: list[str]) -> list[str]:
+        """The kinds never asked about (none at all after 退订: it is not asked again)."""
+        held = await self.consents(channel, sender)
+        if "optout" in held:
+            return []
+        return [k for k in kinds if k not in held and f"no:{k}" not in held]
+
+    # --- the question after filing, until it is answered -------------------
+    def _offer_key(self, channel: str, sender: str) -> str:
+        return f"{self._p}offer:{channel}:{sender}"
+
+    async def save_offer(self, channel: str, sender: str, offer: dict[str, Any]) -> None:
+        await self._redis.set(self._offer_key(channel, sender),
+                              json.dumps(offer, ensure_ascii=False), ex=24 * 3600)
+
+    async def take_offer(self, channel: str, sender: str) -> dict[str, Any] | None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.get(self._offer_key(channel, sender))
+            pipe.delete(self._offer_key(channel, sender))
+            raw, _ = await pipe.execute()
+        return json.loads(raw) if raw else None
+
     async def consents(self, channel: str, sender: str) -> dict[str, str]:
         return await self._redis.hgetall(self._consent_key(channel, sender))
 

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handover import active_service
 from actions.forms.base import channel_of, latest_intent, load_profile
-from actions.forms.submit import PROFILE_OFFER
+from actions.reminders import answer_offer, is_offer
 from actions.services.registry import services
 from actions.corrections import late_correction, repeat_request
 from state.profile import PROFILE_FIELDS
@@ -78,7 +78,7 @@ class ActionAskAddress(AskWithProfile):
 def _offer_was_last(tracker: Tracker) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "bot" and event.get("text"):
-            return event["text"] == PROFILE_OFFER
+            return is_offer(event["text"])
     return False
 
 
@@ -100,9 +100,17 @@ class ActionHandleYesNo(Action):
             dispatcher.utter_message(response="utter_anything_else")
             return [SlotSet("profile_offer", None)]
         events: List[EventType] = [SlotSet("profile_offer", None)]
-        if latest_intent(tracker) != "affirm":
-            dispatcher.utter_message(text="好的，不保存。还有别的事吗？")
-            return events + [SlotSet("profile_consent", False)]
+        agreed = latest_intent(tracker) == "affirm"
+        offer = await answer_offer(channel_of(tracker), tracker.sender_id, agreed)
+        reminders = bool(offer.get("reminders"))
+        if not agreed:
+            said = {(True, True): "不保存，也不提醒", (True, False): "不保存",
+                    (False, True): "不提醒"}.get((offer.get("profile", True), reminders), "不保存")
+            dispatcher.utter_message(text=f"好的，{said}。还有别的事吗？")
+            return events + ([SlotSet("profile_consent", False)] if offer.get("profile", True) else [])
+        if not offer.get("profile", True):
+            dispatcher.utter_message(text="好的，到时候我会提醒您，回复“退订”随时取消。还有别的事吗？")
+            return events
         values = {name: tracker.get_slot(name) for name in PROFILE_FIELDS}
         try:
             await services().profiles.save(channel_of(tracker), tracker.sender_id, values)
@@ -110,5 +118,6 @@ class ActionHandleYesNo(Action):
             logger.warning("profile not saved: %s", type(exc).__name__)
             dispatcher.utter_message(text="抱歉，这次没能保存，下次办事时再告诉我就好。")
             return events
-        dispatcher.utter_message(text="好的，已经记住了，保存30天。下次办事我会先跟您核对。还有别的事吗？")
+        also = "到时候也会提醒您（回复“退订”随时取消）。" if reminders else ""
+        dispatcher.utter_message(text=f"好的，已经记住了，保存30天。下次办事我会先跟您核对。{also}还有别的事吗？")
         return events + [SlotSet("profile_consent", True)]

@@ -9,9 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms.base import load_profile
+from actions.forms.base import channel_of, load_profile
 from actions.forms.spec import SPECS, ServiceSpec
 from actions.handover import hand_over
+from actions.reminders import offer_text, reminder_offer
 from actions.services.filing import file_submission
 from actions.services.registry import services
 from state.outbox import Submission, submission_key
@@ -88,7 +89,7 @@ class SubmitService(Action, ABC):
         if result.case_number:
             events.append(SlotSet("last_case_number", result.case_number))
         events.append(SlotSet("last_service", self.spec.service))
-        return events + await self.after_filing(dispatcher, tracker)
+        return events + await self.after_filing(dispatcher, tracker, result.case_number)
 
     def switch(self, dispatcher: CollectingDispatcher, service: str) -> List[EventType]:
         """A new request in the middle of this one: this one is left unfiled, saying so,
@@ -99,9 +100,9 @@ class SubmitService(Action, ABC):
         dispatcher.utter_message(text=f"好的，{self.spec.title}先不办了，现在帮您办{new.title}。")
         return reset_events(self.spec) + [FollowupAction(f"{service}_form")]
 
-    async def after_filing(self, dispatcher: CollectingDispatcher,
-                           tracker: Tracker) -> List[EventType]:
-        return await offer_profile(dispatcher, tracker)
+    async def after_filing(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           case_number: str | None = None) -> List[EventType]:
+        return await offer_profile(dispatcher, tracker, case_number, self.spec.service)
 
     def refused(self, dispatcher: CollectingDispatcher, reason: str) -> None:
         dispatcher.utter_message(
@@ -122,14 +123,22 @@ class SubmitService(Action, ABC):
 PROFILE_OFFER = "要不要我记住您的姓名、电话和地址？下次办事就不用再说一遍了（保存30天）。回复“好”或“不用”。"
 
 
-async def offer_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """Ask once per identity, only when there is something worth remembering."""
+async def offer_profile(dispatcher: CollectingDispatcher, tracker: Tracker,
+                        case_number: str | None = None, service: str = "") -> List[EventType]:
+    """One question after filing: the profile (once per identity, when there is
+    something worth remembering) and the reminders this case allows (actions/reminders.py)."""
+    text = await reminder_offer(tracker, channel_of(tracker), case_number, service,
+                                await _profile_wanted(tracker))
+    if text is None:
+        return []
+    dispatcher.utter_message(text=PROFILE_OFFER if text == offer_text([], True) else text)
+    return [SlotSet("profile_offer", True)]
+
+
+async def _profile_wanted(tracker: Tracker) -> bool:
     slots = tracker.current_slot_values()
     if tracker.get_slot("profile_consent") is not None:
-        return []
+        return False
     if not any(slots.get(name) for name in ("person_name", "phone", "address")):
-        return []
-    if await load_profile(tracker):
-        return []
-    dispatcher.utter_message(text=PROFILE_OFFER)
-    return [SlotSet("profile_offer", True)]
+        return False
+    return not await load_profile(tracker)

@@ -71,6 +71,6 @@ class SubmitSubsistenceAllowance(SubmitService):
         dispatcher.utter_message(
             text="低保和困难救助需要社工了解家里的具体情况，我现在帮您转给社工，请稍等。")
 
-    async def after_filing(self, dispatcher: CollectingDispatcher,
-                           tracker: Tracker) -> List[EventType]:
+    async def after_filing(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           case_number: str | None = None) -> List[EventType]:
         return await hand_over(tracker, "caseworker", service=self.spec.service)

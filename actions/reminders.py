@@ -1,0 +1,117 @@
+"""Reminders offered after filing, in plain words, and planned when the resident agrees.
+
+One question after a case is filed, never more: it names the remembered profile
+(when that is still to be asked) and each kind of reminder this case allows that
+the resident has not answered before. 好 grants exactly the kinds named and queues
+their reminders; 不用 is kept, so the question is not asked again. 退订 at any time
+withdraws all of it (channels/reminder_replies.py).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from arq.connections import ArqRedis
+from rasa_sdk import Tracker
+
+from bot.settings import Settings
+from proactive.clock import LOCAL_TZ, Clock
+from proactive.planner import (
+    APPOINTMENT_SERVICES, allowance80_reminder, appointment_reminder, pension_reminder,
+)
+from proactive.policy import birth_date
+from proactive.queue import ReminderQueue
+from proactive.texts import CONSENT_ZH
+from state.redis_conn import async_redis
+from state.reminders import ProactiveState, Reminder
+
+logger = logging.getLogger(__name__)
+
+OFFER_TAIL = "回复“好”或“不用”。"
+PROFILE_PART = "记住您的姓名、电话和地址（保存30天，下次办事不用再说一遍）"
+
+
+@lru_cache(maxsize=1)
+def _clients() -> tuple[ProactiveState, ReminderQueue]:
+    settings = Settings.from_env()
+    prefix = settings.redis_key_prefix
+    queue = ReminderQueue(ArqRedis.from_url(settings.redis_url), prefix,
+                          f"{prefix}:proactive:jobs", Clock.from_env())
+    return ProactiveState(async_redis(settings), prefix), queue
+
+
+def plan(slots: dict[str, Any], service: str, case_number: str, channel: str, sender: str,
+         now: datetime) -> list[Reminder]:
+    """The reminders this filed case allows, at most one per kind."""
+    planned: list[Reminder | None] = []
+    when = slots.get("appointment_time")
+    if when and service in APPOINTMENT_SERVICES:
+        appointment = datetime.fromisoformat(str(when)).replace(tzinfo=LOCAL_TZ)
+        planned.append(appointment_reminder(case_number, service, appointment, channel, sender,
+                                            now, str(slots.get("phone") or "")))
+    if service == "social_security_certification":
+        planned.append(pension_reminder(case_number, str(slots.get("person_name") or ""),
+                                        now.date(), channel, sender, now))
+        id_number = str(slots.get("id_number") or "")
+        born = birth_date(id_number)
+        if born and _age(born, now.date()) < 80:
+            planned.append(allowance80_reminder(id_number, str(slots.get("person_name") or ""),
+                                                channel, sender, now))
+    return [r for r in planned if r is not None]
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def offer_text(kinds: list[str], with_profile: bool) -> str:
+    parts = ([PROFILE_PART] if with_profile else []) + (
+        ["、".join(CONSENT_ZH[k] for k in kinds)] if kinds else [])
+    tail = "以后回复“退订”随时可以取消提醒。" if kinds else ""
+    return f"要不要我{'，并'.join(parts)}？{tail}{OFFER_TAIL}"
+
+
+def is_offer(text: str) -> bool:
+    return text.startswith("要不要我") and text.endswith(OFFER_TAIL)
+
+
+async def reminder_offer(tracker: Tracker, channel: str, case_number: str | None,
+                         service: str, with_profile: bool) -> str | None:
+    """The question to ask after filing, its offer kept until answered; None: nothing to ask."""
+    reminders: list[Reminder] = []
+    try:
+        state, queue = _clients()
+        if case_number:
+            found = plan(tracker.current_slot_values(), service, case_number, channel,
+                         tracker.sender_id, queue.clock.now())
+            open_kinds = await state.unanswered(channel, tracker.sender_id, [r.kind for r in found])
+            reminders = [r for r in found if r.kind in open_kinds]
+        if reminders or with_profile:
+            await state.save_offer(channel, tracker.sender_id, {
+                "profile": with_profile, "reminders": [r.to_json() for r in reminders]})
+    except Exception as exc:  # a reminder is a convenience: the case is filed regardless
+        logger.warning("reminder offer unavailable: %s", type(exc).__name__)
+        reminders = []
+    if not reminders and not with_profile:
+        return None
+    return offer_text([r.kind for r in reminders], with_profile)
+
+
+async def answer_offer(channel: str, sender: str, agreed: bool) -> dict[str, Any]:
+    """The offer just answered: consent granted (and reminders queued) or declined."""
+    try:
+        state, queue = _clients()
+        offer = await state.take_offer(channel, sender) or {}
+        for data in offer.get("reminders", []):
+            reminder = Reminder.from_json(data)
+            if agreed:
+                await state.grant(channel, sender, reminder.kind)
+                await queue.schedule(reminder)
+            else:
+                await state.decline(channel, sender, reminder.kind)
+        return offer
+    except Exception as exc:
+        logger.warning("reminder consent not stored: %s", type(exc).__name__)
+        return {}

@@ -1,0 +1,52 @@
+"""Consent to reminders in the dialogue: asked once after filing, in plain words;
+好 grants the kinds named and queues the reminder, 不用 is kept, 退订 withdraws it all."""
+import pytest
+import redis
+
+from tests.e2e.test_services import joined, make_id, only_case
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def r(stack):
+    client = redis.Redis.from_url(stack.redis_url, decode_responses=True)
+    yield client
+    client.close()
+
+
+def file_permit(stack, sender, phone):
+    stack.say(sender, f"我叫陈晓东，身份证{make_id('19900518')}，想预约办居住证，下周三上午10点，电话{phone}")
+    return joined(stack.say(sender, "是的"))
+
+
+def queued_for(stack, r, case_number):
+    jobs = r.zrange(f"{stack.prefix}:proactive:jobs", 0, -1)
+    return [j for j in jobs if case_number in j]
+
+
+def test_yes_grants_the_appointment_reminder_and_queues_it(stack, sender, fresh_phone, r):
+    offer = file_permit(stack, sender, fresh_phone)
+    assert "在预约前一天提醒您" in offer and "退订" in offer
+    case = only_case(stack, sender, "residence_permit")
+    assert "提醒" in joined(stack.say(sender, "好"))
+    consent = r.hgetall(f"{stack.prefix}:proactive:consent:rest:{sender}")
+    assert "appointment" in consent and "optout" not in consent
+    assert len(queued_for(stack, r, case["case_number"])) == 1
+
+
+def test_no_is_kept_and_nothing_is_queued(stack, sender, fresh_phone, r):
+    file_permit(stack, sender, fresh_phone)
+    case = only_case(stack, sender, "residence_permit")
+    stack.say(sender, "不用")
+    consent = r.hgetall(f"{stack.prefix}:proactive:consent:rest:{sender}")
+    assert "no:appointment" in consent and "appointment" not in consent
+    assert queued_for(stack, r, case["case_number"]) == []
+
+
+def test_unsubscribe_withdraws_every_kind(stack, sender, fresh_phone, r):
+    file_permit(stack, sender, fresh_phone)
+    stack.say(sender, "好")
+    assert "已为您退订" in joined(stack.say(sender, "退订"))
+    consent = r.hgetall(f"{stack.prefix}:proactive:consent:rest:{sender}")
+    assert "optout" in consent and "appointment" not in consent
