@@ -7,6 +7,7 @@ times, choices, confirmation) live here once.
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 from abc import abstractmethod
@@ -422,7 +423,9 @@ class ServiceForm(FormValidationAction):
         # A correction at the read-back may name only the part that was wrong.
         known = previous_value("address", tracker) \
             if tracker.get_slot("requested_slot") == "confirm" else None
-        check = values.check_address(str(value), known)
+        # 不是东单元，是西单元，幸福里小区7号楼西单元502: the address meant, not the first said
+        said = values.said_address(latest_text(tracker))
+        check = values.check_address(said if said and str(value) in latest_text(tracker) else str(value), known)
         return self._result("address", check, dispatcher, tracker)
 
     def validate_repair_category(self, value: Any, dispatcher: CollectingDispatcher,
@@ -475,11 +478,25 @@ class ServiceForm(FormValidationAction):
                                             asked=self.asked_for("preferred_time", tracker))
         return self._result("preferred_time", check, dispatcher, tracker)
 
-    def validate_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> Dict[str, Any]:
+    async def validate_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[str, Any]:
         if value is True:
             return {"confirm": True}
         # 不对，电话是… both denies and corrects: the new read-back says enough.
         if not tracker.latest_message.get("entities"):
             dispatcher.utter_message(response="utter_correct_what")
-        return {"confirm": None}
+        return {"confirm": None, **await self.unchecked_corrections(dispatcher, tracker, domain)}
+
+    async def unchecked_corrections(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[str, Any]:
+        """A value the correction set that Rasa did not hand over for checking (地址错了，
+        不是东单元，是… sets the address to the first one said): checked here."""
+        checked: Dict[str, Any] = {}
+        pending = set_by_latest_message(tracker) - set(tracker.slots_to_validate()) - {"confirm"}
+        for slot in sorted(pending & set(self.slots(tracker))):
+            validate = getattr(self, f"validate_{slot}", None)
+            if validate is None:
+                continue
+            result = validate(tracker.get_slot(slot), dispatcher, tracker, domain)
+            checked.update(await result if inspect.isawaitable(result) else result)
+        return checked

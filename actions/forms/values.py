@@ -13,7 +13,7 @@ from datetime import time as dtime
 from typing import Any
 
 from nlu.rules import clock
-from nlu.rules.address import complete_address, find_address
+from nlu.rules.address import complete_address, find_address, find_addresses
 from nlu.rules.gazetteer import lookup
 from nlu.rules.id_number import find_id_numbers, id_problem, normalise_id
 from nlu.rules.office_hours import OfficeHours
@@ -90,6 +90,20 @@ _PLACE_WORDS = re.compile(r"小区|路|街|巷|弄|号|楼|栋|幢|单元|室|�
 
 
 _INDOOR_ONLY = re.compile(r"^(?:家里|屋里|楼道|楼梯|厨房|卫生间|阳台|客厅|卧室)")
+
+
+def said_address(text: str) -> str | None:
+    """The address a message gives: after 不是…是 / 改成 the new one, else the fullest."""
+    found = find_addresses(text)
+    if not found:
+        return None
+    cue = None
+    for cue in _CHANGE_TO.finditer(text):
+        pass
+    if cue is not None:
+        after = [a for a in found if a.start >= cue.end()]
+        found = after or found
+    return max(found, key=lambda a: (len(a.parts), a.end - a.start)).text
 
 
 def check_address(text: str, known: str | None = None) -> Check:

@@ -50,7 +50,9 @@ _ESTATE_SUFFIX = (r"小区|花园|花苑|家园|新村|新苑|公寓|大厦|社�
 # that come before an address (我住在, 到, 去), and digits of an earlier part.
 # (订 报 约 办 替 and the kinship words too: 给我爸订社区助餐 names no estate 爸订社区)
 _NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是去到来的了给把从往于就写填叫说想让要请帮"
-                 "订报约办替爸妈 \t\n0123456789")
+                 "订报约办替爸妈还 \t\n0123456789")
+# A place said relative to the flat (楼下小花园, 门口那个花园) names no estate.
+_RELATIVE_PLACE = re.compile(r"楼下|楼上|门口|对面|旁边|后面|前面|隔壁|附近|^小区")
 _LEAD_BEFORE = re.compile(r"(?:家住|家里|家在|我家|俺家|咱家|住|地址|位置|位于|就在)$")
 _LEAD_FILLER = re.compile(r"^(?:家住|家里|家|住|地址|位置|位于|就在|在)+")
 _NOT_PLACE_NAMES = re.compile(r"^(?:小|这|那|哪|附近|旁边|对面|我们|咱们|俺们|隔壁|本|该|各|每|一个|整个)$")
@@ -145,7 +147,7 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
             numbered_village = (kind == "estate" and m.group(0) in ("村", "区", "街坊") and (
                 re.fullmatch(_NUM, name) or re.search(r"[\u4e00-\u9fff][一二三四五六七八九十]$", name))) or (
                 kind == "road" and re.search(r"[\u4e00-\u9fff]{2}[一二三四五六七八九]$", name))
-            if _NOT_PLACE_NAMES.match(name) or (re.search(_NUM + r"$", name) and not numbered_village) \
+            if _NOT_PLACE_NAMES.match(name) or _RELATIVE_PLACE.search(name) or (re.search(_NUM + r"$", name) and not numbered_village) \
                     or name in _NOT_ESTATES \
                     or any(name.endswith(w) for w in _INDOOR):
                 continue
@@ -269,6 +271,21 @@ def _starts(text: str):
     for pos in range(len(text)):
         prev = text[pos - 1] if pos else "，"
         yield pos, prev in _NAME_STOP or bool(_LEAD_BEFORE.search(text[max(0, pos - 3):pos]))
+
+
+def find_addresses(text: str) -> list[AddressMatch]:
+    """Every residential address in ``text``, in order."""
+    found: list[AddressMatch] = []
+    at = 0
+    while at < len(text):
+        match = find_address(text[at:])
+        if match is None:
+            break
+        found.append(AddressMatch(at + match.start, at + match.end, match.text, match.building,
+                                  match.unit, match.room,
+                                  tuple((k, at + a, at + b) for k, a, b in match.parts)))
+        at += match.end
+    return found
 
 
 def find_address(text: str) -> AddressMatch | None:
