@@ -9,6 +9,7 @@ withdraws all of it (channels/reminder_replies.py).
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -24,6 +25,7 @@ from proactive.planner import (
 from proactive.policy import birth_date
 from proactive.queue import ReminderQueue
 from proactive.texts import CONSENT_ZH
+from state.audience import AudienceIndex, Member
 from state.redis_conn import async_redis
 from state.reminders import ProactiveState, Reminder
 
@@ -33,13 +35,26 @@ OFFER_TAIL = "回复“好”或“不用”。"
 PROFILE_PART = "记住您的姓名、电话和地址（保存30天，下次办事不用再说一遍）"
 
 
+ESTATE = re.compile(r"^(.{2,20}?(小区|花园|家园|新村|公寓|大院|苑|里|村))")
+
+
 @lru_cache(maxsize=1)
-def _clients() -> tuple[ProactiveState, ReminderQueue]:
+def _clients() -> tuple[ProactiveState, ReminderQueue, AudienceIndex]:
     settings = Settings.from_env()
     prefix = settings.redis_key_prefix
+    redis = async_redis(settings)
     queue = ReminderQueue(ArqRedis.from_url(settings.redis_url), prefix,
                           f"{prefix}:proactive:jobs", Clock.from_env())
-    return ProactiveState(async_redis(settings), prefix), queue
+    return ProactiveState(redis, prefix), queue, AudienceIndex(redis, prefix)
+
+
+def audience_of(slots: dict[str, Any], service: str, channel: str, sender: str) -> dict[str, Any]:
+    """What a resident who agrees to notices lets the centre select them by."""
+    found = ESTATE.match(str(slots.get("address") or ""))
+    born = birth_date(str(slots.get("id_number") or ""))
+    return {"channel": channel, "sender": sender, "services": [service] if service else [],
+            "estate": found.group(1) if found else "", "building": str(slots.get("building") or ""),
+            "birth_year": born.year if born else 0}
 
 
 def plan(slots: dict[str, Any], service: str, case_number: str, channel: str, sender: str,
@@ -81,28 +96,32 @@ async def reminder_offer(tracker: Tracker, channel: str, case_number: str | None
                          service: str, with_profile: bool) -> str | None:
     """The question to ask after filing, its offer kept until answered; None: nothing to ask."""
     reminders: list[Reminder] = []
+    notices = False
     try:
-        state, queue = _clients()
-        if case_number:
-            found = plan(tracker.current_slot_values(), service, case_number, channel,
-                         tracker.sender_id, queue.clock.now())
-            open_kinds = await state.unanswered(channel, tracker.sender_id, [r.kind for r in found])
-            reminders = [r for r in found if r.kind in open_kinds]
-        if reminders or with_profile:
+        state, queue, _ = _clients()
+        slots = tracker.current_slot_values()
+        found = plan(slots, service, case_number, channel, tracker.sender_id,
+                     queue.clock.now()) if case_number else []
+        open_kinds = await state.unanswered(channel, tracker.sender_id,
+                                            [r.kind for r in found] + ["campaign"])
+        reminders = [r for r in found if r.kind in open_kinds]
+        notices = bool(case_number) and "campaign" in open_kinds
+        if reminders or notices or with_profile:
             await state.save_offer(channel, tracker.sender_id, {
-                "profile": with_profile, "reminders": [r.to_json() for r in reminders]})
+                "profile": with_profile, "reminders": [r.to_json() for r in reminders],
+                "audience": audience_of(slots, service, channel, tracker.sender_id) if notices else None})
     except Exception as exc:  # a reminder is a convenience: the case is filed regardless
         logger.warning("reminder offer unavailable: %s", type(exc).__name__)
-        reminders = []
-    if not reminders and not with_profile:
+        reminders, notices = [], False
+    if not reminders and not notices and not with_profile:
         return None
-    return offer_text([r.kind for r in reminders], with_profile)
+    return offer_text([r.kind for r in reminders] + (["campaign"] if notices else []), with_profile)
 
 
 async def answer_offer(channel: str, sender: str, agreed: bool) -> dict[str, Any]:
     """The offer just answered: consent granted (and reminders queued) or declined."""
     try:
-        state, queue = _clients()
+        state, queue, audience = _clients()
         offer = await state.take_offer(channel, sender) or {}
         for data in offer.get("reminders", []):
             reminder = Reminder.from_json(data)
@@ -111,6 +130,12 @@ async def answer_offer(channel: str, sender: str, agreed: bool) -> dict[str, Any
                 await queue.schedule(reminder)
             else:
                 await state.decline(channel, sender, reminder.kind)
+        if offer.get("audience"):
+            if agreed:
+                await state.grant(channel, sender, "campaign")
+                await audience.add(Member(**offer["audience"]))
+            else:
+                await state.decline(channel, sender, "campaign")
         return offer
     except Exception as exc:
         logger.warning("reminder consent not stored: %s", type(exc).__name__)

@@ -14,10 +14,14 @@ async def main() -> None:
     worker = build_worker(settings, pool)
     try:
         await worker.async_run()
+    except asyncio.CancelledError:  # SIGTERM or Ctrl-C: arq stops its own task
+        logging.getLogger("proactive").info("scheduler stopped")
     finally:
         await worker.close()
 
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # arq logs each job's arguments (the resident's id and message); ours logs them masked.
+    logging.getLogger("arq.worker").setLevel(logging.WARNING)
     asyncio.run(main())

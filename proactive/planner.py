@@ -14,7 +14,7 @@ from proactive.policy import (
     APPOINTMENT_REMINDER_AT, DUE_REMINDER_AT, appointment_reminder_time, at_local,
     eightieth_birthday, pension_due,
 )
-from state.reminders import Reminder
+from state.reminders import Reminder, who
 
 APPOINTMENT_SERVICES = ("residence_permit", "consultation_booking", "elderly_home_service",
                         "social_security_certification")
@@ -62,6 +62,6 @@ def allowance80_reminder(id_number: str, person_name: str, channel: str, sender:
         return None
     elder = mask_name(person_name)
     subject = hashlib.sha256(id_number.encode()).hexdigest()[:16]
-    return Reminder(f"allowance80:{subject}:{channel}:{sender}", "allowance80", channel, sender,
+    return Reminder(f"allowance80:{subject}:{who(channel, sender)}", "allowance80", channel, sender,
                     texts.allowance80_text(elder, texts.day_zh(birthday)), at.timestamp(),
                     {"service": "elderly_allowance", "elder": elder})

@@ -15,6 +15,7 @@ before sending) and the staff console (delivery and replies of a campaign).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass, field
@@ -26,6 +27,11 @@ KINDS = ("appointment", "pension_cert", "allowance80", "campaign")
 SENDS_MAXLEN = 200_000
 PENDING_REPLY_S = 3 * 24 * 3600
 CAP_WINDOW_S = 7 * 24 * 3600
+
+
+def who(channel: str, sender: str) -> str:
+    """A resident in ids and job names: stable, and not their openid or number."""
+    return hashlib.sha256(f"{channel}:{sender}".encode()).hexdigest()[:16]
 
 
 def mask_recipient(recipient: str) -> str:

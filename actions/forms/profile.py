@@ -102,7 +102,7 @@ class ActionHandleYesNo(Action):
         events: List[EventType] = [SlotSet("profile_offer", None)]
         agreed = latest_intent(tracker) == "affirm"
         offer = await answer_offer(channel_of(tracker), tracker.sender_id, agreed)
-        reminders = bool(offer.get("reminders"))
+        reminders = bool(offer.get("reminders") or offer.get("audience"))
         if not agreed:
             said = {(True, True): "不保存，也不提醒", (True, False): "不保存",
                     (False, True): "不提醒"}.get((offer.get("profile", True), reminders), "不保存")

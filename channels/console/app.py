@@ -12,7 +12,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.metrics import exposition
-from channels.console import api, api_cases, api_form, api_queue, pages, pages_analytics, pages_cases
+from channels.console import (
+    api, api_campaigns, api_cases, api_form, api_queue, pages, pages_analytics, pages_campaigns,
+    pages_cases,
+)
 from channels.console.auth import Session
 from channels.console.deps import LoginRequired, build_console, page_session
 from channels.console.settings import ConsoleSettings
@@ -49,10 +52,12 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(pages_cases.router)
     app.include_router(pages_analytics.router)
+    app.include_router(pages_campaigns.router)
     app.include_router(api.router)
     app.include_router(api_cases.router)
     app.include_router(api_queue.router)
     app.include_router(api_form.router)
+    app.include_router(api_campaigns.router)
     app.add_api_route("/static/{name}", static_file, methods=["GET"])
     app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
     app.add_exception_handler(LoginRequired, _to_login)

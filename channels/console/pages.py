@@ -42,7 +42,7 @@ def _links(session: Session) -> str:
     admin = ('<a href="/admin/routing">分派规则</a><a href="/admin/users">用户管理</a>'
              if session.role == "admin" else "")
     return ('<a href="/">等待队列</a><a href="/cases">办件</a><a href="/callbacks">回电任务</a>'
-            f'<a href="/canned">常用回复</a><a href="/analytics">数据分析</a>{admin}')
+            f'<a href="/canned">常用回复</a><a href="/campaigns">通知活动</a><a href="/analytics">数据分析</a>{admin}')
 
 
 def _role_zh(session: Session) -> str:
