@@ -14,6 +14,7 @@ from actions.corrections import repeat_request
 from actions.handover import hand_over
 from actions.forms.activity_signup import start_named_signup
 from actions.forms.base import ASKS_FOR_HUMAN, latest_text
+from actions.forms.property_repair import clean_description, says_what_is_wrong, strip_contact
 from bot.catalogue import CONVERSATION_TOPIC_ZH
 from actions.forms.values import choose_by_number
 
@@ -37,6 +38,29 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
             break
         count += 1
     return count
+
+
+# Values the message that needed clarifying gave, by entity: they fill the chosen form.
+_CARRIED_ENTITIES = ("phone", "address", "id_number", "repair_category", "service_type", "cert_method",
+                     "consultation_type")
+
+
+def carried_over(tracker: Tracker, service: str) -> List[EventType]:
+    """小区中心花园的儿童滑梯裂了 → (which service?) → 1: what the first message said is
+    not asked again; the answer "1" says nothing itself."""
+    said = [e for e in tracker.events if e.get("event") == "user"]
+    if len(said) < 2:
+        return []
+    before = said[-2]
+    text = (before.get("text") or "").strip()
+    events: List[EventType] = [SlotSet(e["entity"], e.get("value"))
+                               for e in (before.get("parse_data") or {}).get("entities", [])
+                               if e.get("entity") in _CARRIED_ENTITIES]
+    if service == "property_repair" and says_what_is_wrong(text):
+        events.append(SlotSet("description", clean_description(text)))
+    elif service == "complaint_suggestion" and len(text) >= 6:
+        events.append(SlotSet("content", strip_contact(text)))
+    return events
 
 
 class ActionClarify(Action):
@@ -89,7 +113,7 @@ class ActionResolveChoice(Action):
             return [SlotSet("clarify_options", None)]
         events: List[EventType] = [SlotSet("clarify_options", None)]
         if chosen in FORM_SERVICES:
-            return events + [FollowupAction(f"{chosen}_form")]
+            return events + carried_over(tracker, chosen) + [FollowupAction(f"{chosen}_form")]
         if chosen == "faq":
             dispatcher.utter_message(text="好的，请直接说您想了解的政策问题，例如“办居住证要带什么材料”。")
             return events

@@ -22,6 +22,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.forms import values
+from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
 from actions.services.registry import services
 from nlu.rules import clock
@@ -430,6 +431,8 @@ class ServiceForm(FormValidationAction):
 
     def validate_repair_category(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        if repair_category_of(latest_text(tracker)) == "public_facility":
+            value = "public_facility"  # 楼道的灯坏了: the building's, whatever the symptom's trade
         return self._choice("repair_category", value, dispatcher, tracker)
 
     def validate_cert_method(self, value: Any, dispatcher: CollectingDispatcher,

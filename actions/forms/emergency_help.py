@@ -48,7 +48,14 @@ class ValidateEmergencyHelpForm(ServiceForm):
 
     async def validate_address(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
-        result = self._result("address", emergency_place(str(value)), dispatcher, tracker)
+        place = emergency_place(str(value))
+        located = values.find_address(str(value))
+        vague = located is None or not any(kind != "area" and not (kind == "estate" and located.text.startswith(("小区", "社区")))
+                                           for kind, _, _ in located.parts)
+        if tracker.get_slot("requested_slot") != "address" and vague:
+            # 小区花园有个大爷晕倒了: which estate is still to be asked, so ask it.
+            return {"address": None}
+        result = self._result("address", place, dispatcher, tracker)
         if result.get("address"):
             await amend_emergency(tracker, {k: result.get(k) for k in ("address", "building", "unit", "room")})
         return result

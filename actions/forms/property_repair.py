@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from actions.forms import values
 from actions.forms.base import (EXPLICIT_INTERRUPT, INTERRUPTING_INTENTS, ServiceForm, confirms, latest_intent,
                                 latest_text, looks_like_answer, now_local)
+from actions.forms.service_values import repair_category_of
 from actions.forms.spec import ANY_TIME, SPECS
 from actions.forms.submit import SubmitService
 from nlu.rules.address import find_address
@@ -94,8 +95,7 @@ class ValidatePropertyRepairForm(ServiceForm):
                 return {}  # 算了不办了 is no problem to file: the rules take it
         if not said or not says_what_is_wrong(said):
             return {}
-        match = lookup(said, "repair_category")
-        return {"repair_category": match.value if match else "other"}
+        return {"repair_category": repair_category_of(said)}
 
     async def extract_preferred_time(self, dispatcher, tracker: Tracker, domain) -> dict:
         text = latest_text(tracker)

@@ -14,7 +14,9 @@ from pypinyin import Style, lazy_pinyin
 
 from actions.forms.values import Check
 from nlu.rules.digits import chinese_numeral_to_int, fullwidth_to_ascii
+from nlu.rules.gazetteer import lookup
 from nlu.rules.id_number import birth_date
+from nlu.rules.vocab import GENERIC_PHRASES
 
 ALLOWANCE_MIN_AGE = 80
 MAX_PARTICIPANTS = 5
@@ -229,6 +231,23 @@ def check_free_text(text: str, what: str, example: str, min_chars: int = 4) -> C
     if len(re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", cleaned)) < min_chars:
         return Check(reason=f"请再具体说说{what}，例如“{example}”。")
     return Check(cleaned[:500])
+
+
+# -- repairs ------------------------------------------------------------------
+
+# Places shared by the building or estate: a generic symptom there (楼道的灯坏了,
+# 小区里的路面坏了) is the property's public facility, not a trade inside a flat.
+_COMMON_AREA = re.compile(r"楼道|楼梯间?|走廊|单元门|大门|小区里|小区的|院子里|车棚|地下室|地库|天台|公共")
+
+
+def repair_category_of(text: str) -> str:
+    match = lookup(text, "repair_category")
+    if match is None:
+        return "other"
+    if match.text in GENERIC_PHRASES and _COMMON_AREA.search(text):
+        return "public_facility"
+    return match.value
+
 
 
 # -- the activity catalogue ---------------------------------------------------

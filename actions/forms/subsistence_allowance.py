@@ -32,9 +32,11 @@ class ValidateSubsistenceAllowanceForm(ServiceForm):
         kept and the answer to the situation question is added to it."""
         text = latest_text(tracker)
         events: List[EventType] = []
-        if HOUSEHOLD.search(text) and not tracker.get_slot("household_size"):
+        current = tracker.get_slot("household_size")
+        # (不对 家里是四口人 at the read-back corrects it)
+        if HOUSEHOLD.search(text) and (not current or tracker.get_slot("requested_slot") == "confirm"):
             size = check_household_size(text)
-            if size.ok:
+            if size.ok and size.value != current:
                 events.append(SlotSet("household_size", size.value))
         return events
 

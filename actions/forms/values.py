@@ -103,7 +103,11 @@ def said_address(text: str) -> str | None:
     if cue is not None:
         after = [a for a in found if a.start >= cue.end()]
         found = after or found
-    return max(found, key=lambda a: (len(a.parts), a.end - a.start)).text
+    best = max(found, key=lambda a: (len(a.parts), a.end - a.start))
+    # 我家在清河小区，就是靠马路那边的，5号楼1单元303: the estate said first is part of it
+    named_before = [a for a in found if a.end <= best.start and a.parts
+                    and all(kind in ("district", "road", "estate") for kind, _, _ in a.parts)]
+    return complete_address(best.text, named_before[-1].text) if named_before else best.text
 
 
 def check_address(text: str, known: str | None = None) -> Check:

@@ -325,6 +325,8 @@ def complete_address(said: str, known: str) -> str:
     first, last = new.parts[0][0], new.parts[-1][0]
     from_first = _LEVELS[_LEVELS.index(first):]
     cut = next((start for kind, start, _ in old.parts if kind in from_first), None)
+    if cut is None and not any(kind in _LEVELS for kind, _, _ in old.parts):
+        return old.text + new.text  # 清河小区 said before, 5号楼1单元303 now
     if cut is None or cut <= old.start:
         return new.text
     # 是3单元的 changes the unit only: the room said before stays.
