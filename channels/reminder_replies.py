@@ -30,7 +30,7 @@ CONFIRM = re.compile(r"^\s*(1|１|一|确认|确定)[\s。！!.]*$")
 CHANGE = re.compile(r"^\s*(2|２|二|改约|改期|改一下)[\s。！!.]*$")
 
 OPT_OUT_DONE = "好的，已为您退订，之后不会再给您发送提醒和通知。需要时随时可以再找我办理。"
-CONFIRMED = "好的，已为您确认{service}预约（办件 {case_number}），请按时前往。如需改约，回复“改约”。"
+CONFIRMED = "好的，已为您确认：{service}（办件 {case_number}），请按时前往。"
 
 
 @dataclass
@@ -100,7 +100,7 @@ class ReminderReplies:
         context = {"reminder": pending}
         if pending.get("kind") == "appointment" and CHANGE.match(text):
             service = SERVICE_ZH.get(pending.get("service", ""), "")
-            return Handled(text=f"我想改一下{service}的预约时间", metadata=context)
+            return Handled(text=f"我想改一下{service}的时间", metadata=context)
         return Handled(text=text, metadata=context)
 
     async def _confirm(self, pending: dict[str, Any]) -> Handled:

@@ -19,6 +19,7 @@ from proactive.settings import ProactiveSettings
 from state.reminders import ProactiveState, Reminder, mask_recipient
 
 logger = logging.getLogger(__name__)
+UNCAPPED = 1_000_000
 EXPECTS_REPLY = ("appointment", "pension_cert", "allowance80", "campaign")
 
 
@@ -55,8 +56,11 @@ class ReminderSender:
         if not self._channels.can_reach(reminder.channel):
             await state.record(reminder, "unreachable")
             return "unreachable"
-        if not await state.within_cap(reminder.channel, reminder.sender, now.timestamp(),
-                                      self._settings.weekly_cap):
+        # Reminders the resident asked for count towards the cap but are never refused
+        # by it; notices from campaigns are.
+        limit = self._settings.weekly_cap if reminder.kind == "campaign" else UNCAPPED
+        if not await state.reserve_cap(reminder.channel, reminder.sender, now.timestamp(),
+                                       reminder.reminder_id, limit):
             await state.record(reminder, "capped")
             return "capped"
         return None
@@ -65,12 +69,11 @@ class ReminderSender:
         state = self._state
         if await self._channels.send(reminder):
             await state.mark_sent(reminder.reminder_id)
-            await state.count_towards_cap(reminder.channel, reminder.sender,
-                                          self._queue.clock.now().timestamp(), reminder.reminder_id)
             if reminder.kind in EXPECTS_REPLY:
                 await state.expect_reply(reminder)
             await state.record(reminder, "sent")
             return "sent"
+        await state.release_cap(reminder.channel, reminder.sender, reminder.reminder_id)
         if job_try < self._settings.max_tries:
             await state.record(reminder, "retry", f"try {job_try}")
             raise Retry(defer=timedelta(seconds=self._settings.retry_base_s * 2 ** (job_try - 1)))

@@ -11,15 +11,11 @@ CONSENT_ZH = {
 }
 
 OPT_OUT_HINT = "回复“退订”不再接收提醒。"
-OPT_OUT_DONE = "好的，已为您退订，之后不会再给您发送提醒和通知。需要时随时可以再找我办理。"
-CONFIRMED = "好的，已为您确认预约，请按时前往。"
-CHANGE = "好的，我们来改一下这次预约。"
-NO_PENDING = ""
 
 
 def appointment_text(service: str, when_zh: str, case_number: str) -> str:
     name = SERVICE_ZH.get(service, "预约")
-    return (f"提醒：您预约的{name}（办件 {case_number}）在{when_zh}。"
+    return (f"提醒：您的{name}（办件 {case_number}）在{when_zh}，请按时前往。"
             f"回复 1 确认，回复 2 改约。{OPT_OUT_HINT}")
 
 

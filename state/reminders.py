@@ -29,6 +29,16 @@ PENDING_REPLY_S = 3 * 24 * 3600
 CAP_WINDOW_S = 7 * 24 * 3600
 
 
+_RESERVE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, tonumber(ARGV[1]) - tonumber(ARGV[4]))
+if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 1 end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
+
 def who(channel: str, sender: str) -> str:
     """A resident in ids and job names: stable, and not their openid or number."""
     return hashlib.sha256(f"{channel}:{sender}".encode()).hexdigest()[:16]
@@ -153,17 +163,16 @@ class ProactiveState:
         await self._redis.hincrby(f"{self._p}campaign:{campaign_id}:counts", "replied", 1)
 
     # --- frequency cap ------------------------------------------------------
-    async def within_cap(self, channel: str, sender: str, now: float, limit: int) -> bool:
-        key = f"{self._p}cap:{channel}:{sender}"
-        await self._redis.zremrangebyscore(key, 0, now - CAP_WINDOW_S)
-        return await self._redis.zcard(key) < limit
+    async def reserve_cap(self, channel: str, sender: str, now: float, reminder_id: str,
+                          limit: int) -> bool:
+        """Takes one of the resident's `limit` places in the last 7 days, atomically, so
+        two scheduler processes never send one message more than the cap allows."""
+        return bool(await self._redis.eval(
+            _RESERVE, 1, f"{self._p}cap:{channel}:{sender}", f"{now:.3f}", reminder_id,
+            str(limit), str(CAP_WINDOW_S)))
 
-    async def count_towards_cap(self, channel: str, sender: str, now: float, reminder_id: str) -> None:
-        key = f"{self._p}cap:{channel}:{sender}"
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.zadd(key, {reminder_id: now})
-            pipe.expire(key, CAP_WINDOW_S)
-            await pipe.execute()
+    async def release_cap(self, channel: str, sender: str, reminder_id: str) -> None:
+        await self._redis.zrem(f"{self._p}cap:{channel}:{sender}", reminder_id)
 
     # --- replies ------------------------------------------------------------
     def _pending_key(self, channel: str, sender: str) -> str:

@@ -130,3 +130,26 @@ async def test_quiet_hours_delay_a_reminder_to_eight(night):
         assert score is not None and abs(score / 1000 - expected) < 120
     finally:
         await h.close()
+
+
+async def test_campaign_notices_stop_at_the_weekly_cap_across_two_schedulers(daytime, day):
+    from state.reminders import Reminder
+    resident = openid()
+    await day.state.grant("wechat", resident, "campaign")
+    await day.window.touch(resident)
+    await day.state.grant("wechat", resident, "appointment")
+    appointment = appointment_tomorrow(day, resident, lead_s=0)
+    assert await day.queue.schedule(appointment)
+    assert await _settled(day, [appointment.reminder_id])
+    assert await day.outcomes(appointment.reminder_id) == ["sent"]
+    due = day.queue.clock.now().timestamp()
+    notices = [Reminder(f"campaign:cap{i}:{resident[-6:]}", "campaign", "wechat", resident,
+                        f"通知{i}", due, {}, f"cap{i}") for i in range(5)]
+    for reminder in notices:
+        assert await day.queue.schedule(reminder)
+    assert await _settled(day, [r.reminder_id for r in notices], final=("sent", "capped"))
+    outcomes = [o for r in notices for o in await day.outcomes(r.reminder_id)]
+    # the appointment reminder took one of the three places in the week; the five
+    # notices, due at once on two schedulers, get exactly the two left
+    assert sorted(outcomes) == ["capped"] * 3 + ["sent"] * 2
+    assert len(daytime.wechat.sent_to(resident)) == 3
