@@ -118,6 +118,24 @@ async def reminder_offer(tracker: Tracker, channel: str, case_number: str | None
     return offer_text([r.kind for r in reminders] + (["campaign"] if notices else []), with_profile)
 
 
+async def under_age_offer(tracker: Tracker, channel: str) -> str | None:
+    """An elder not yet 80: offer to remind whoever asked on the 80th birthday."""
+    slots = tracker.current_slot_values()
+    try:
+        state, queue, _ = _clients()
+        reminder = allowance80_reminder(str(slots.get("id_number") or ""),
+                                        str(slots.get("person_name") or ""), channel,
+                                        tracker.sender_id, queue.clock.now())
+        if reminder is None or not await state.unanswered(channel, tracker.sender_id, ["allowance80"]):
+            return None
+        await state.save_offer(channel, tracker.sender_id,
+                               {"profile": False, "reminders": [reminder.to_json()]})
+    except Exception as exc:
+        logger.warning("allowance reminder offer unavailable: %s", type(exc).__name__)
+        return None
+    return offer_text(["allowance80"], False)
+
+
 async def answer_offer(channel: str, sender: str, agreed: bool) -> dict[str, Any]:
     """The offer just answered: consent granted (and reminders queued) or declined."""
     try:

@@ -6,7 +6,6 @@ The elder's ID number never leaves this module: only the birthday derived from i
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 
 from proactive import texts
@@ -61,7 +60,6 @@ def allowance80_reminder(id_number: str, person_name: str, channel: str, sender:
     if at <= now:
         return None
     elder = mask_name(person_name)
-    subject = hashlib.sha256(id_number.encode()).hexdigest()[:16]
-    return Reminder(f"allowance80:{subject}:{who(channel, sender)}", "allowance80", channel, sender,
+    return Reminder(f"allowance80:{birthday:%Y%m%d}:{who(channel, sender)}", "allowance80", channel, sender,
                     texts.allowance80_text(elder, texts.day_zh(birthday)), at.timestamp(),
                     {"service": "elderly_allowance", "elder": elder})

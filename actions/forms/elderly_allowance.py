@@ -1,14 +1,17 @@
 """高龄津贴申请: the elder's name, ID, phone and address; 80 or older only."""
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms.base import ServiceForm, now_local
+from actions.forms.base import ServiceForm, channel_of, now_local
 from actions.forms.service_values import check_allowance_age
 from actions.forms.spec import SPECS
-from actions.forms.submit import SubmitService
+from actions.forms.submit import SubmitService, reset_events
+from actions.reminders import under_age_offer
 
 
 class ValidateElderlyAllowanceForm(ServiceForm):
@@ -31,3 +34,15 @@ class ValidateElderlyAllowanceForm(ServiceForm):
 
 class SubmitElderlyAllowance(SubmitService):
     spec = SPECS["elderly_allowance"]
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("form_stopped") != "under_age":
+            return await super().run(dispatcher, tracker, domain)
+        # Nothing filed; with consent, a reminder on the 80th birthday (only that date kept).
+        events = reset_events(self.spec)
+        text = await under_age_offer(tracker, channel_of(tracker))
+        if text:
+            dispatcher.utter_message(text=text)
+            events.append(SlotSet("profile_offer", True))
+        return events

@@ -50,3 +50,16 @@ def test_unsubscribe_withdraws_every_kind(stack, sender, fresh_phone, r):
     assert "已为您退订" in joined(stack.say(sender, "退订"))
     consent = r.hgetall(f"{stack.prefix}:proactive:consent:rest:{sender}")
     assert "optout" in consent and "appointment" not in consent
+
+
+def test_an_elder_under_80_the_applicant_is_offered_the_birthday_reminder(stack, sender, r):
+    stack.say(sender, "我想给我爸申请高龄津贴")
+    stack.say(sender, "王建国")
+    reply = joined(stack.say(sender, make_id("19500312")))
+    assert "80周岁" in reply and "在老人满80周岁、可以申请高龄津贴时提醒您" in reply
+    assert stack.cases(conversation_id=sender) == []
+    stack.say(sender, "好")
+    assert "allowance80" in r.hgetall(f"{stack.prefix}:proactive:consent:rest:{sender}")
+    jobs = r.zrange(f"{stack.prefix}:proactive:jobs", 0, -1)
+    assert len([j for j in jobs if "allowance80:20300312:" in j]) == 1
+    assert not any(make_id("19500312") in j for j in jobs)
