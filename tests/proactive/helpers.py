@@ -44,13 +44,13 @@ def openid() -> str:
 
 
 def appointment_tomorrow(h: Harness, sender: str, channel: str = "wechat",
-                         lead_s: float = 2.0) -> Reminder:
+                         lead_s: float = 2.0, case_number: str = "") -> Reminder:
     """An appointment tomorrow at the time that makes its reminder due in `lead_s` seconds."""
     now = h.queue.clock.now()
     due = now + timedelta(seconds=lead_s)
     appointment = datetime.combine(due.date() + timedelta(days=1), due.time(), tzinfo=due.tzinfo)
     filed = now - timedelta(days=2)
-    reminder = appointment_reminder(f"C{uuid.uuid4().hex[:8].upper()}", "residence_permit",
+    reminder = appointment_reminder(case_number or f"C{uuid.uuid4().hex[:8].upper()}", "residence_permit",
                                     appointment, channel, sender, filed)
     # Planned as due the day before at 10:00; moved to exactly lead_s from now.
     reminder.due = due.timestamp()

@@ -50,9 +50,8 @@ def file_case(stack, openid: str) -> str:
 
 
 async def remind(h, stack, openid: str) -> str:
-    reminder = appointment_tomorrow(h, openid, lead_s=1)
     case_number = file_case(stack, openid)
-    reminder.context["case_number"] = case_number
+    reminder = appointment_tomorrow(h, openid, lead_s=1, case_number=case_number)
     assert await h.queue.schedule(reminder)
     assert await wait_until(lambda: h.outcomes(reminder.reminder_id))
     return case_number
@@ -65,7 +64,7 @@ async def test_reminder_once_then_reply_1_confirms_the_appointment(reminder_stac
     await h.window.touch(openid)
     case_number = await remind(h, reminder_stack, openid)
     [message] = wait_sent(wechat_api, openid, 1)
-    assert message.kind == "custom" and "回复 1 确认" in message.text
+    assert message.kind == "custom" and "回复 1 确认" in message.text and case_number in message.text
     async def queue_empty():
         return await h.queue.waiting() == 0
     assert await wait_until(queue_empty)  # no retry or second copy left to come
@@ -104,3 +103,27 @@ async def test_unsubscribe_on_wechat_stops_a_queued_reminder(reminder_stack, wec
     assert await h.queue.schedule(reminder)
     assert await wait_until(lambda: h.outcomes(reminder.reminder_id)) == ["skipped_consent"]
     assert [s for s in wechat_api.sent_to(openid) if "提醒" in s.text] == []
+
+
+async def test_web_chat_reminder_waits_for_the_next_visit_and_1_confirms(reminder_stack, h):
+    """Web chat has no push outside an open page: the reminder waits in the page's
+    stream, shown at the next visit; the resident's 1 is answered there."""
+    sender = f"web-{uuid.uuid4().hex}"
+    stream = f"{reminder_stack.prefix}:webchat:out:{sender}"
+    await h.state.grant("webchat", sender, "appointment")
+    case_number = file_case(reminder_stack, sender)
+    reminder = appointment_tomorrow(h, sender, channel="webchat", lead_s=1, case_number=case_number)
+    assert await h.queue.schedule(reminder)
+    assert await wait_until(lambda: h.outcomes(reminder.reminder_id)) == ["sent"]
+    [(_, notice)] = await h.redis.xrange(stream)
+    assert notice["role"] == "notice" and case_number in notice["message"]
+
+    answer = httpx.post(f"{reminder_stack.rasa}/webhooks/webchat/webhook", timeout=10,
+                        json={"sender": sender, "message": "1"})
+    assert answer.status_code == 202
+
+    async def answered():
+        entries = await h.redis.xrange(stream)
+        return [f for _, f in entries if f["role"] == "bot"]
+    [bot] = await wait_until(answered)
+    assert "已为您确认" in bot["message"] and case_number in bot["message"]
