@@ -153,3 +153,17 @@ async def test_campaign_notices_stop_at_the_weekly_cap_across_two_schedulers(day
     # notices, due at once on two schedulers, get exactly the two left
     assert sorted(outcomes) == ["capped"] * 3 + ["sent"] * 2
     assert len(daytime.wechat.sent_to(resident)) == 3
+
+
+async def test_a_resident_known_only_by_phone_becomes_a_callback_task(daytime, day):
+    caller = f"voice-{openid()}"
+    await day.state.grant("voice", caller, "appointment")
+    reminder = appointment_tomorrow(day, caller, channel="voice")
+    reminder.context["phone"] = "13900001111"
+    assert await day.queue.schedule(reminder)
+    assert await _settled(day, [reminder.reminder_id])
+    assert await day.outcomes(reminder.reminder_id) == ["sent"]
+    case = reminder.context["case_number"]
+    [task] = [c for c in daytime.callbacks() if c.get("case_number") == case]
+    assert task["note"].startswith("电话告知居民：提醒：") and case in task["note"]
+    assert task["phone"] != "13900001111"  # masked in the list; staff reveal it (audited)
