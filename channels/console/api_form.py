@@ -18,6 +18,7 @@ from channels.console.api_cases import desk
 from channels.console.auth import Session
 from channels.console.clients import UpstreamError
 from channels.console.deps import Console, centre_session, checked_post, client_ip, console
+from channels.console.masking import scrub
 from channels.console.filing import (
     after_filing_events, case_fields, form_service, merge, needed, pending_view,
 )
@@ -115,5 +116,5 @@ async def _tell_resident(c: Console, conversation_id: str, channel: str, staff: 
         await c.rasa.append(conversation_id, events + [
             {"event": "bot", "text": text, "metadata": {"staff": staff}}], channel)
     except UpstreamError as error:  # the case is filed; the conversation just does not know yet
-        logger.error("case %s filed but the conversation was not updated: %s", number, error)
+        logger.error("case %s filed but the conversation was not updated: %s", number, scrub(str(error)))
         raise HTTPException(502, f"办件 {number} 已提交，但未能通知居民：{error}") from None

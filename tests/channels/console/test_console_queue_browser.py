@@ -65,7 +65,9 @@ def test_enter_sends_and_canned_replies_insert_text(stack, browser, staff_page):
     assert page.input_value("#reply-text") == "好的，我帮您查一下，请稍等一两分钟。"
     page.press("#reply-text", "Enter")
     resident.wait_for_selector(".msg.staff:has-text('请稍等一两分钟')")
-    assert page.input_value("#reply-text") == ""
+    # The box is cleared once the console hears back from its own POST, which may come
+    # after the resident's page already shows the reply: wait for it, no race.
+    page.wait_for_function("document.querySelector('#reply-text').value === ''")
 
     page.fill("#reply-text", "第一行")
     page.press("#reply-text", "Shift+Enter")
