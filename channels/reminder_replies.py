@@ -4,7 +4,8 @@
 on. A reply to the reminder just sent is read with what that reminder was about
 (state.reminders keeps it until the resident's next message): 1 confirms the
 appointment (a note on the case for staff), 2 goes on to the dialogue as a request
-to book that service again, with the reminder's context in the message metadata;
+to book that service again (noted on the old case for staff), with the reminder's
+context in the message metadata;
 anything else goes on unchanged, also with that context.
 """
 from __future__ import annotations
@@ -99,6 +100,9 @@ class ReminderReplies:
             return await self._confirm(pending)
         context = {"reminder": pending}
         if pending.get("kind") == "appointment" and CHANGE.match(text):
+            # Staff see on the old case that a new time is being booked for it.
+            await self._notes.add(pending.get("case_number", ""),
+                                  f"居民回复提醒：要求改约（原定 {pending.get('appointment_time', '')}），已转入对话重新预约")
             service = SERVICE_ZH.get(pending.get("service", ""), "")
             return Handled(text=f"我想改一下{service}的时间", metadata=context)
         return Handled(text=text, metadata=context)

@@ -89,6 +89,9 @@ async def test_reply_2_reaches_the_dialogue_with_the_appointment(reminder_stack,
     [user] = [e for e in tracker["events"] if e["event"] == "user"]
     assert user["metadata"]["reminder"]["case_number"] == case_number
     assert user["text"].startswith("我想改一下")
+    notes = httpx.get(f"{reminder_stack.backoffice}/api/v1/cases/{case_number}/notes", timeout=10,
+                      headers={"Authorization": f"Bearer {STAFF_TOKEN}"}).json()
+    assert any("要求改约" in n["text"] for n in notes)
 
 
 async def test_unsubscribe_on_wechat_stops_a_queued_reminder(reminder_stack, wechat_api, h):
