@@ -4,12 +4,15 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.metrics import serve_on_port
 from proactive.settings import ProactiveSettings
 from proactive.worker import build_worker, redis_pool
 
 
 async def main() -> None:
     settings = ProactiveSettings.from_env()
+    if settings.metrics_port:
+        serve_on_port(settings.metrics_port)
     pool = await redis_pool(settings)
     worker = build_worker(settings, pool)
     try:

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from arq import Retry
+from prometheus_client import Counter
 
 from proactive.delivery import Channels
 from proactive.policy import end_of_quiet, in_quiet_hours
@@ -19,6 +20,8 @@ from proactive.settings import ProactiveSettings
 from state.reminders import ProactiveState, Reminder, mask_recipient
 
 logger = logging.getLogger(__name__)
+SENDS = Counter("proactive_messages_total", "Proactive messages by kind, channel and outcome",
+                ["kind", "channel", "outcome"])
 UNCAPPED = 1_000_000
 EXPECTS_REPLY = ("appointment", "pension_cert", "allowance80", "campaign")
 
@@ -35,6 +38,7 @@ class ReminderSender:
         outcome = await self._gate(reminder)
         if outcome is None:
             outcome = await self._deliver(reminder, job_try)
+        SENDS.labels(reminder.kind, reminder.channel, outcome).inc()
         logger.info("reminder %s (%s, %s, to %s): %s", reminder.reminder_id, reminder.kind,
                     reminder.channel, mask_recipient(reminder.sender), outcome)
         return outcome
@@ -76,6 +80,7 @@ class ReminderSender:
         await state.release_cap(reminder.channel, reminder.sender, reminder.reminder_id)
         if job_try < self._settings.max_tries:
             await state.record(reminder, "retry", f"try {job_try}")
+            SENDS.labels(reminder.kind, reminder.channel, "retry").inc()
             raise Retry(defer=timedelta(seconds=self._settings.retry_base_s * 2 ** (job_try - 1)))
         # Shown to staff; the resident is not sent it again.
         await self._channels.backoffice.callback(

@@ -19,6 +19,7 @@ class ProactiveSettings:
     weekly_cap: int         # messages per resident in any 7 days
     poll_s: float           # how often a worker looks for due jobs
     max_jobs: int           # sends in flight per worker
+    metrics_port: int       # /metrics of this process; 0: not served
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "ProactiveSettings":
@@ -31,6 +32,7 @@ class ProactiveSettings:
             weekly_cap=int(env.get("PROACTIVE_WEEKLY_CAP") or 3),
             poll_s=float(env.get("PROACTIVE_POLL_SECONDS") or 0.5),
             max_jobs=int(env.get("PROACTIVE_MAX_JOBS") or 50),
+            metrics_port=int(env.get("PROACTIVE_METRICS_PORT") or 0),
         )
 
     @property

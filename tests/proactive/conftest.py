@@ -36,6 +36,7 @@ class ProactiveStack:
     backoffice: str
     wechat: FakeWeChatApi
     env: dict[str, str]
+    metrics_ports: list[int]
 
     def child(self, name: str):
         return next(c for c in self.supervisor.children if c.spec.name == name)
@@ -74,15 +75,18 @@ def start_proactive(tmp: Path, wechat: FakeWeChatApi, clock_start: str,
     env.pop("BACKOFFICE_NOTIFY_URL", None)
     specs = [ProcessSpec("redis", redis_argv(redis_port, tmp / "redis"), env, redis_port),
              ProcessSpec("backoffice", [sys.executable, "-m", "backoffice"], env, bo_port)]
-    specs += [ProcessSpec(f"scheduler{i}", [sys.executable, "-m", "proactive"], env)
-              for i in range(schedulers)]
+    metrics_ports = [free_port() for _ in range(schedulers)]
+    specs += [ProcessSpec(f"scheduler{i}", [sys.executable, "-m", "proactive"],
+                          dict(env, PROACTIVE_METRICS_PORT=str(port)), port)
+              for i, port in enumerate(metrics_ports)]
     supervisor = Supervisor(specs, tmp / "log")
     try:
         supervisor.start_all()
     except Exception:
         supervisor.stop_all()
         raise
-    return ProactiveStack(supervisor, redis_url, prefix, f"http://127.0.0.1:{bo_port}", wechat, env)
+    return ProactiveStack(supervisor, redis_url, prefix, f"http://127.0.0.1:{bo_port}", wechat, env,
+                          metrics_ports)
 
 
 @pytest.fixture(scope="package")

@@ -1,12 +1,19 @@
 """Reminders through the real queue: two scheduler processes, Redis, the WeChat stand-in."""
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.proactive.conftest import DAYTIME, NIGHT, wait_until
 from tests.proactive.helpers import appointment_tomorrow, harness, openid
 
 pytestmark = pytest.mark.slow
+
+
+def sent_count(port: int) -> float:
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("proactive_messages_total{") and 'outcome="sent"' in line)
 
 
 @pytest.fixture
@@ -41,6 +48,8 @@ async def test_reminder_due_tomorrow_fires_once_with_two_schedulers(daytime, day
         assert got[0].kind == "custom"          # inside the 48-hour window
         assert "回复 1 确认" in got[0].text
         assert (await day.outcomes(reminder.reminder_id)).count("sent") == 1
+    # each process counts its own sends at /metrics; together, at least these twelve
+    assert sum(sent_count(port) for port in daytime.metrics_ports) >= len(residents)
 
 
 async def test_template_message_outside_the_window(daytime, day):
