@@ -54,7 +54,9 @@ class ReminderSender:
         now = self._queue.clock.now()
         if in_quiet_hours(now):
             resume = end_of_quiet(now)
-            await self._queue.schedule(reminder, resume, tag=f"@{resume:%Y%m%d}")
+            # A tag per attempt: a follow-up that wakes a moment early (clocks of two
+            # processes started apart) queues yet another, never collides with itself.
+            await self._queue.schedule(reminder, resume, tag=f"@{now:%Y%m%d%H%M%S}")
             await state.record(reminder, "delayed_quiet", resume.isoformat(timespec="minutes"))
             return "delayed_quiet"
         if not self._channels.can_reach(reminder.channel):
@@ -70,21 +72,25 @@ class ReminderSender:
         return None
 
     async def _deliver(self, reminder: Reminder, job_try: int) -> str:
+        """Claimed before sending: a process that dies mid-send leaves the message
+        unsent rather than sent twice; a resident never gets two."""
         state = self._state
+        if not await state.mark_sent(reminder.reminder_id):
+            await state.release_cap(reminder.channel, reminder.sender, reminder.reminder_id)
+            return "duplicate"
         if await self._channels.send(reminder):
-            await state.mark_sent(reminder.reminder_id)
             if reminder.kind in EXPECTS_REPLY:
                 await state.expect_reply(reminder)
             await state.record(reminder, "sent")
             return "sent"
         await state.release_cap(reminder.channel, reminder.sender, reminder.reminder_id)
         if job_try < self._settings.max_tries:
+            await state.unmark_sent(reminder.reminder_id)
             await state.record(reminder, "retry", f"try {job_try}")
             SENDS.labels(reminder.kind, reminder.channel, "retry").inc()
             raise Retry(defer=timedelta(seconds=self._settings.retry_base_s * 2 ** (job_try - 1)))
         # Shown to staff; the resident is not sent it again.
         await self._channels.backoffice.callback(
             reminder, f"提醒未能送达（{reminder.channel}），请联系居民：{reminder.text}")
-        await state.mark_sent(reminder.reminder_id)
         await state.record(reminder, "failed", f"after {job_try} tries")
         return "failed"

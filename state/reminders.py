@@ -141,6 +141,10 @@ class ProactiveState:
         return bool(await self._redis.set(f"{self._p}sent:{reminder_id}", "1", nx=True,
                                           ex=400 * 24 * 3600))
 
+    async def unmark_sent(self, reminder_id: str) -> None:
+        """The send failed and will be tried again."""
+        await self._redis.delete(f"{self._p}sent:{reminder_id}")
+
     async def record(self, reminder: Reminder, outcome: str, detail: str = "") -> None:
         entry = {"reminder_id": reminder.reminder_id, "kind": reminder.kind,
                  "channel": reminder.channel, "to": mask_recipient(reminder.sender),
