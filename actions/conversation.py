@@ -13,6 +13,7 @@ from actions.corrections import late_correction, repeat_request
 from actions.forms.activity_signup import start_named_signup
 from actions.forms.base import latest_text, looks_like_answer
 from actions.forms.spec import SPECS
+from nlu.rules.gazetteer import lookup
 from nlu.rules.service_names import SERVICES, service_spans
 from actions.forms.submit import idempotency_key, reset_events
 from actions.handover import active_service, describe_iso, hand_over
@@ -195,7 +196,24 @@ class ActionEmergencyHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        # 我妈也一起签，她叫何素贞 read as an emergency: with no word of danger in it and the
+        # same service asked again, it is that service. Any word of danger and it is acted on.
+        if not says_danger(latest_text(tracker)):
+            loop = (tracker.active_loop or {}).get("name")
+            if loop and loop != "emergency_help_form":
+                return [FollowupAction(loop)]  # an answer read as an emergency: the form reads it
+            again = repeat_request(tracker)
+            if again:
+                return again
         return await emergency_handover(dispatcher, tracker)
+
+
+_DANGER = re.compile(r"救命|快来|急|危险|出事|120|119|报警|血|疼|痛|晕|倒|摔|跌|火|烟|焦|燃气|煤气|天然气|"
+                     r"漏气|气味|喘|呼吸|昏|抽|不省人事|叫不醒|没反应|不动了|困|被关|走丢|走失|不见了")
+
+
+def says_danger(text: str) -> bool:
+    return bool(_DANGER.search(text) or lookup(text, "emergency_type"))
 
 
 class ActionResumeForm(Action):

@@ -20,7 +20,8 @@ from actions.services.registry import services
 from nlu.rules.person_name import best_name, find_person_names
 
 logger = logging.getLogger(__name__)
-CORRECTION = re.compile(r"说错|写错|记错|搞错|弄错|错了|改成|改一下|改为|换成|应该是|不对|更正|补充|忘了说|还有个")
+CORRECTION = re.compile(r"说错|写错|记错|搞错|弄错|错了|改成|改一下|改为|换成|应该是|不对|更正|补充|忘了说|还有个|"
+                        r"还是留|还是用|还是打|留我|换个|用这个|打这个")
 
 
 def _new_values(text: str, spec_fields: tuple[str, ...]) -> Dict[str, Any]:
@@ -35,7 +36,7 @@ def _new_values(text: str, spec_fields: tuple[str, ...]) -> Dict[str, Any]:
     if address and "address" in spec_fields:
         found.update(address=address.text, building=address.building, unit=address.unit, room=address.room)
     time_field = next((f for f in ("appointment_time", "preferred_time") if f in spec_fields), None)
-    when = values.said_time(text, now_local()) if time_field else None
+    when = values.said_time(text, now_local(), asked=False) if time_field else None
     if when:
         found[time_field] = when.value
     name = best_name(find_person_names(text))
@@ -86,4 +87,15 @@ def repeat_request(tracker: Tracker) -> List[Any] | None:
         return None
     if not ASKS_AGAIN.search(text):
         return None
-    return [SlotSet("repeat_service", True), FollowupAction(f"{again}_form")]
+    # The kind chosen last time (家庭医生签约, 上门认证, 助餐) is the same for this person.
+    kept = [SlotSet(slot, _last_value(tracker, slot)) for slot in _SAME_KIND
+            if slot in SPECS[again].fields and _last_value(tracker, slot)]
+    return kept + [SlotSet("repeat_service", True), FollowupAction(f"{again}_form")]
+
+
+_SAME_KIND = ("consultation_type", "cert_method", "service_type")
+
+
+def _last_value(tracker: Tracker, slot: str) -> Any:
+    return next((e.get("value") for e in reversed(tracker.events)
+                 if e.get("event") == "slot" and e.get("name") == slot and e.get("value")), None)

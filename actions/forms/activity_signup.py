@@ -7,6 +7,7 @@ back office when the case is filed.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -40,11 +41,15 @@ def numbered(activities: List[Dict[str, Any]]) -> str:
 
 # A title named in characters or sound, or a topic word of it: not a day alone.
 _NAMED_SCORE = 84.0
+# Words of going to or signing up for something, one of which such a message has.
+_ABOUT_TAKING_PART = re.compile(r"报名|报个名|报[一两三四五六1-9]|报我|参加|想去|要去|能去|去[吗吧]|活动|课|讲座|会|班|名额")
 
 
 async def start_named_signup(text: str) -> List[EventType]:
     """亲子手工课 剪纸灯笼那个 报两个大人一个小孩: an activity from the catalogue named
     without a word the classifier knows for signing up is a sign-up for it."""
+    if not _ABOUT_TAKING_PART.search(text):
+        return []  # 我白天不一定接手机 mentions a phone, not the phone class
     match = match_activity(text, await catalogue(), days_said(text, now_local()))
     if match is None or match.score < _NAMED_SCORE:
         return []
