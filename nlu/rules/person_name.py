@@ -51,11 +51,13 @@ RELATIONS = sorted("""
 申请人 认证人 当事人 服务对象 被认证人 预约人 报名人 参加人
 阿婆 阿公 阿伯 阿爷 阿嬷 阿妈 阿爸 老太婆 老爷爷 老奶奶
 姐夫 妹夫 女婿 儿媳 儿媳妇 干爹 干妈 侄子 侄女 外甥 外甥女 嫂子 弟媳 亲家 继父 继母 老丈人 丈母
+家婆 家公 老豆 老窦 老母 阿嫲 嫲嫲 阿奶 阿母 阿爹 家姐 细佬 细妹 孙仔 孙女仔 老表 老汉 老汉儿 妈老汉 嬢嬢 孃孃 幺儿 老人家
+外父 外母 新抱 奶奶家
 """.split(), key=len, reverse=True)
 CHILD_RELATIONS = frozenset(
     "孩子 儿子 女儿 闺女 孙子 孙女 外孙 外孙女 小孩 小孩子 娃 娃娃 宝宝 小朋友 学生 大儿子 小儿子 大女儿 小女儿".split())
 _REL = "(?:" + "|".join(RELATIONS) + ")"
-_POSSESSOR = r"(?:我们?家?|俺家?|咱家?|他|她|他们|老人|孩子)?的?"
+_POSSESSOR = r"(?:我们?家?|俺家?|咱家?|他|她|佢|他们|老人|孩子)?的?"
 _CALLED = r"(?:姓[\u4e00-\u9fff]{1,2}[，,\s]*(?:名字)?叫|的?(?:名字|姓名|大名|全名)\s*(?:叫做?|是|为|[:：])?|叫做?|名叫|是)"
 _NAME_CHARS = r"[\u4e00-\u9fff·]"
 
@@ -174,10 +176,21 @@ def _candidates(text: str):
         yield "served", m.start("n"), m.group("rel"), True
 
 
+# Cantonese words the frames read in their Mandarin form, one character for one so every
+# position holds: 佢 (he/she) → 他, 系 after a pronoun (我系佢女婿) → 是.
+_CANTONESE = ((re.compile(r"佢"), "他"), (re.compile(r"(?<=[我你他她佢])系"), "是"))
+
+
+def _as_mandarin(text: str) -> str:
+    for pattern, word in _CANTONESE:
+        text = pattern.sub(word, text)
+    return text
+
+
 def find_person_names(text: str) -> list[NameMatch]:
     """Every name in ``text`` with its role, in order of position, one per span."""
     found: dict[int, NameMatch] = {}
-    for role, start, rel, need_surname in _candidates(text):
+    for role, start, rel, need_surname in _candidates(_as_mandarin(text)):
         span = read_name(text, start, need_surname=need_surname)
         if span is None:
             continue
@@ -211,7 +224,7 @@ _BARE = re.compile(rf"^{_NAME_CHARS}{{2,5}}$")
 
 
 # How people spell a name out: 口天吴, 耳东陈, 弓长张, 立早章, 木子李, 周总理的周, 三横一竖那个王.
-_SPELLING = re.compile(r"(?:[\u4e00-\u9fff]{1,6}的[\u4e00-\u9fff]|口天吴|耳东陈|弓长张|立早章|木子李|"
+_SPELLING = re.compile(r"(?:[\u4e00-\u9fff]{1,6}[的嘅][\u4e00-\u9fff]|口天吴|耳东陈|弓长张|立早章|木子李|"
                        r"[\u4e00-\u9fff]{2,6}那个[\u4e00-\u9fff]|草头[\u4e00-\u9fff]|双木林|古月胡|三点水[\u4e00-\u9fff]*)$")
 
 
