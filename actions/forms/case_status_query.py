@@ -34,6 +34,8 @@ class ValidateCaseStatusQueryForm(ServiceForm):
         return ["case_number"]
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        if tracker.get_slot("form_stopped"):
+            return []  # three misses: a person takes it from here, no endless asking
         if latest_intent(tracker) == "case_status_query" and (
                 tracker.get_slot("phone") or tracker.get_slot("last_case_number")):
             return []  # the cases filed in this conversation, or by the phone already given

@@ -52,7 +52,7 @@ def check_allowance_age(id_number: str, today: date) -> Check:
         extra={"applicant_age": age})
 
 
-_GRADE = re.compile(rf"({_NUM})\s*年级|^\s*({_NUM})\s*$")
+_GRADE = re.compile(rf"({_NUM})\s*年[级纪]|^\s*({_NUM})\s*$")  # 四年纪: a common slip
 _NOT_PRIMARY = re.compile(r"初[一二三]|初中|高中|高[一二三]|幼儿园|大班|中班|小班")
 
 
@@ -70,7 +70,7 @@ def check_grade(text: str) -> Check:
 
 
 def find_grade(text: str) -> int | None:
-    match = re.search(rf"({_NUM})\s*年级", fullwidth_to_ascii(text))
+    match = re.search(rf"({_NUM})\s*年[级纪]", fullwidth_to_ascii(text))
     grade = _number(match.group(1)) if match else None
     return grade if grade and 1 <= grade <= 6 else None
 
@@ -150,7 +150,7 @@ def check_household_size(text: str) -> Check:
 _COMPLAINT = re.compile(r"投诉|举报|不满|太差|态度[^，。,.]{0,3}差|[很太真特别]差|差劲|扰民|不管|没人(?:管|来|理|修)|"
                         r"乱收费|告|差评|气死|反映问题|太吵|吵得|噪音|占用|占了|乱停|乱堆|堆满|推诿|刁难|不理人|"
                         r"爱答不理|排了?[^，。,.]{0,4}(?:小时|半天)|等了[^，。,.]{0,4}(?:小时|半天|好久)|拖了|一直没|"
-                        r"好几天了?都没|臭|脏|乱扔|不文明")
+                        r"好几天了?都没|臭|脏|乱扔|不文明|派人[^，。,.]{0,2}管|管管|管一?下|嘈|吵")
 _SUGGESTION = re.compile(r"建议|希望|能不能|可不可以|最好|提个意见|提意见|意见|增加|多开|改进")
 
 
@@ -160,7 +160,8 @@ _SAYS_SUGGESTION = re.compile(r"建议|提个?意见|出个主意")
 
 def find_kind(text: str) -> str | None:
     """投诉 / 建议 when said; otherwise a grievance is a complaint and a wish a suggestion."""
-    text = re.sub(r"(?:不算|不是|不要|不用|别|不想)[^，。,.]{0,2}?(?:投诉|建议)", "", text)  # 也不算投诉
+    # 也不算投诉 / 唔系投诉 / 唔系提下意见咁简单: what it is not
+    text = re.sub(r"(?:不算|不是|不要|不用|别|不想|唔系|唔算|唔使)[^，。,.]{0,3}?(?:投诉|建议|意见)", "", text)
     complaint, suggestion = _SAYS_COMPLAINT.search(text), _SAYS_SUGGESTION.search(text)
     if complaint or suggestion:
         return "complaint" if complaint and (not suggestion or complaint.start() < suggestion.start()) \

@@ -73,7 +73,10 @@ def _jionlp() -> Any:
 
 # Contractions JioNLP reads as a whole day or not at all.
 _REWRITES = (("明早", "明天早上"), ("今早", "今天早上"), ("明晚", "明天晚上"),
-             ("：", ":"), ("．", "."))
+             ("：", ":"), ("．", "."),
+             # Cantonese: 听日 tomorrow, 后日 the day after, 上昼/下昼 morning/afternoon
+             ("听日", "明天"), ("大后日", "大后天"), ("后日", "后天"), ("今日", "今天"),
+             ("上昼", "上午"), ("下昼", "下午"), ("晏昼", "中午"))
 # Words after a time that JioNLP reads as an open span (十点开始送, 三点以后): dropped.
 _AFTER_CLOCK = re.compile(r"开始|以后|之后|左右|前后|以前|之前|起")
 _FROM = re.compile(r"从(?=[下这明今后本上周星礼0-9一二三四五六七八九十])")
@@ -105,7 +108,7 @@ _CN_MONTH = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | 
 _FREQUENCY_SPAN = re.compile(r"(?:每个?|一个?)(?:周|星期|礼拜)[一二两三四五六七八九十\d]+\s*(?:次|回|趟|遍)|"
                              r"每个?(?:周|星期|礼拜)[一二三四五六日天](?:[、，,和]?[一二三四五六日天])+")
 # 三点水 / 两点水 spell a character out (潘, 冯): no clock in them.
-_NOT_TIMES = re.compile(r"四点半课堂|四点半学校|四点半班|[两三]点水|点水旁")
+_NOT_TIMES = re.compile(r"四点半[课可科]堂|四点半学校|四点半班|[两三]点水|点水旁")
 _NOW_WORDS = re.compile(r"一会儿?|待会儿?|等会儿?|马上|立刻|立即")
 _MONTH_END = re.compile(r"(这个|本|下个?|[一二三四五六七八九十]{1,2}|1[0-2]|[1-9])?月底")
 _DOT_DATE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[号日]?"
