@@ -44,8 +44,8 @@ _SEP = r"[\s的,，]{0,2}"
 # Named parts: a name (read backwards from the suffix) and the suffix.
 _DISTRICT_SUFFIX = r"街道|镇|乡|新区|(?<![小社园校片厂])区(?!域)"
 _ROAD_SUFFIX = r"大道|大街|路|街|胡同|巷|道(?!路)"
-_ESTATE_SUFFIX = (r"小区|花园|花苑|家园|新村|新苑|公寓|大厦|社区|大院|名苑|嘉园|雅苑|公馆|华庭|山庄|"
-                  r"佳苑|广场|苑|里|庄|村|城|府|湾|庭|园|坊|宿舍")
+_ESTATE_SUFFIX = (r"小区|花园|花苑|家园|新村|新邨|新苑|公寓|大厦|社区|大院|名苑|嘉园|雅苑|公馆|华庭|山庄|"
+                  r"佳苑|广场|苑|里|庄|村|邨|城|府|湾|庭|园|坊|宿舍")
 # Where a name stops when reading backwards: punctuation, pronouns, the verbs
 # that come before an address (我住在, 到, 去), and digits of an earlier part.
 # (订 报 约 办 替 and the kinship words too: 给我爸订社区助餐 names no estate 爸订社区)
@@ -63,7 +63,7 @@ _NUMBERED = {
     "phase": rf"(?P<v>{_NUM}|{_LETTER})\s*期",
     "zone": rf"(?P<v>{_NUM}|{_LETTER}|[东南西北中])\s*区(?!域)",
     "building": rf"(?P<v>{_NUM}|{_LETTER})\s*(?P<s>号楼|号栋|栋楼?|幢楼?|座楼?|号(?![院房]))",
-    "unit": rf"(?:(?P<v>{_NUM})\s*(?P<s>单元|门(?!口|禁|铃|锁|窗|卫|岗))|(?P<side>[东南西北中])单元)",
+    "unit": rf"(?:(?P<v>{_NUM})\s*(?P<s>单元|梯(?!子)|门(?!口|禁|铃|锁|窗|卫|岗))|(?P<side>[东南西北中])单元)",
     "floor": rf"(?P<v>{_NUM})\s*(?:楼|层)(?![道梯下顶门房])",
     "room": rf"(?:(?P<v>{_NUM}|[A-Za-z]?\d{{3,4}})\s*(?P<s>室|号房|号|房|户)?|(?P<side>[东西中南北][边面]?户))",
     "area": rf"(?:{_AREA})",
@@ -77,7 +77,7 @@ _NEXT = {
     "road": ("road_no", "lane", "estate", "building", "room"),
     "road_no": ("estate", "building", "unit", "floor", "room", "area"),
     "lane": ("building", "lane", "floor", "room"),
-    "estate": ("estate", "phase", "zone", "building", "unit", "area"),
+    "estate": ("estate", "phase", "zone", "building", "unit", "area", "road_no"),
     "phase": ("zone", "building", "estate"),
     "zone": ("building", "estate"),
     "building": ("unit", "floor", "room", "area"),

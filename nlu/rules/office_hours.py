@@ -11,15 +11,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from itertools import zip_longest
 from typing import Mapping
 from zoneinfo import ZoneInfo
+
+from nlu.rules import clock
 
 TZ = ZoneInfo("Asia/Shanghai")
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 _PERIOD = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+
+
+# The statutory holidays that fall on the same date every year (元旦 1 day, 劳动节 2, 国庆节 3,
+# under 全国年节及纪念日放假办法). The lunar ones and the yearly bridging days come from the State
+# Council's notice each year: a deployment lists the whole year in OFFICE_HOLIDAYS, which then
+# replaces these.
+_FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+
+
+def fixed_public_holidays(today: date | None = None) -> frozenset[date]:
+    year = (today or clock.now(timezone.utc).date()).year
+    return frozenset(date(y, m, d) for y in (year, year + 1) for m, d in _FIXED_HOLIDAYS)
 
 
 @dataclass
@@ -65,7 +79,7 @@ class OfficeHours:
             hours.horizon_days = int(environ["APPOINTMENT_HORIZON_DAYS"])
         holidays = environ.get("OFFICE_HOLIDAYS", "")
         hours.holidays = frozenset(date.fromisoformat(d.strip())
-                                   for d in holidays.split(",") if d.strip())
+                                   for d in holidays.split(",") if d.strip()) or fixed_public_holidays()
         return hours
 
     def is_open_day(self, day: date) -> bool:

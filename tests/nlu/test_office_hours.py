@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -147,7 +148,11 @@ def test_from_env_reads_hours_horizon_and_holidays() -> None:
 
 def test_from_env_defaults_when_unset() -> None:
     hours = OfficeHours.from_env({})
-    assert hours == OfficeHours()
+    assert replace(hours, holidays=frozenset()) == OfficeHours()
+    # the fixed-date statutory holidays close the centre unless a year's list is given
+    assert date(2027, 1, 1) in hours.holidays and date(2027, 10, 3) in hours.holidays
+    listed = OfficeHours.from_env({"OFFICE_HOLIDAYS": "2027-02-08"})
+    assert listed.holidays == frozenset({date(2027, 2, 8)})
 
 
 @pytest.mark.parametrize("spec", ["mon-fri", "mon-fri 9-12", "monday 09:00-12:00",
