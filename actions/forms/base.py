@@ -236,6 +236,16 @@ class ServiceForm(FormValidationAction):
         tracker.add_slots(side)
         return side + await super().run(dispatcher, tracker, domain)
 
+    def opening_message(self, tracker: Tracker) -> str | None:
+        """What the resident said in the message that started this form."""
+        started = False
+        for event in reversed(tracker.events):
+            if event.get("event") == "active_loop" and event.get("name") == f"{self.service}_form":
+                started = True
+            elif started and event.get("event") == "user":
+                return event.get("text") or ""
+        return None
+
     def same_again(self, tracker: Tracker) -> str | None:
         last = tracker.get_slot("last_service")
         text = latest_text(tracker)

@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 
 from actions.forms.base import ServiceForm, latest_intent, latest_text
 from actions.forms.service_values import check_free_text
+from actions.forms.values import Check
 from actions.forms.spec import SPECS
 from nlu.rules.person_name import RELATIONS, find_person_names
 from actions.forms.submit import SubmitService
@@ -25,13 +26,18 @@ _ASKING = re.compile(
 _RELATION = re.compile("|".join(RELATIONS) + "|老丈人|丈人")
 
 
-def topic_from_opening(text: str) -> str | None:
+# An opening that says this much beyond asking is the topic itself; less, and the form asks
+# what it is about and keeps both (想给我爸妈签家庭医生 + 他们都有高血压).
+TOPIC_IN_OPENING = 6
+
+
+def topic_from_opening(text: str, enough: int = 2) -> str | None:
     text = re.sub(r"(下|这|本|明|后)?(周|星期|礼拜)[一二三四五六日天]|[今明后]天|[上下]午|\d+点", "", text)
     for name in find_person_names(text):
         text_wo = text.replace(name.value, "")
         text = text_wo if text_wo.strip() else text
     rest = _ASKING.sub("", _RELATION.sub("", text))
-    return text.strip(" ，,。") if len(rest) >= 2 else None
+    return text.strip(" ，,。") if len(rest) >= enough else None
 
 
 class ValidateConsultationBookingForm(ServiceForm):
@@ -43,12 +49,20 @@ class ValidateConsultationBookingForm(ServiceForm):
     async def extract_topic(self, dispatcher, tracker: Tracker, domain) -> dict:
         if tracker.get_slot("topic") or latest_intent(tracker) != self.service:
             return {}
-        topic = topic_from_opening(latest_text(tracker))
+        topic = topic_from_opening(latest_text(tracker), enough=TOPIC_IN_OPENING)
         return {"topic": topic} if topic else {}
 
     def validate_topic(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         check = check_free_text(str(value), "想咨询什么问题", "孩子抚养权怎么判")
+        opening = self.opening_topic(tracker)
+        if check.ok and opening and check.value not in opening and opening not in check.value:
+            check = Check(f"{opening}；{check.value}"[:500])
         return self._result("topic", check, dispatcher, tracker)
+
+    def opening_topic(self, tracker: Tracker) -> str | None:
+        """What the message that asked for the appointment said of the matter, if anything."""
+        opening = self.opening_message(tracker)
+        return topic_from_opening(opening) if opening else None
 
 
 class SubmitConsultationBooking(SubmitService):

@@ -42,14 +42,8 @@ class ValidateSubsistenceAllowanceForm(ServiceForm):
 
     def opening_situation(self, tracker: Tracker) -> str | None:
         """What the message that asked for help said of the situation (家里实在困难，老伴生病)."""
-        started = False
-        for event in reversed(tracker.events):
-            if event.get("event") == "active_loop" and event.get("name") == f"{self.service}_form":
-                started = True
-            elif started and event.get("event") == "user":
-                said = clean_description(event.get("text") or "")
-                return said[:300] if len(said) >= 8 else None
-        return None
+        said = clean_description(self.opening_message(tracker) or "")
+        return said[:300] if len(said) >= 8 else None
 
     def validate_household_size(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         if isinstance(value, int):
