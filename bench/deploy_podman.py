@@ -267,6 +267,7 @@ def up(timeout_s: float = 600.0) -> float:
     args = ["kube", "play", "--replace", "--network", NETWORK]
     for ip in ips.values():
         args += ["--ip", ip]
+    remove_pods()  # --replace misses a pod left half-made by an interrupted run
     log(f"podman kube play {MANIFEST.relative_to(ROOT)} ({len(ips)} pods)")
     started = time.monotonic()
     podman(*args, str(MANIFEST), capture=True)
@@ -275,8 +276,14 @@ def up(timeout_s: float = 600.0) -> float:
     return time.monotonic() - started
 
 
-def down() -> None:
+def remove_pods() -> None:
     podman("kube", "down", str(MANIFEST), check=False, capture=True)
+    # A pod that `kube play` created but never started is not always taken down with the rest.
+    podman("pod", "rm", "-f", "--ignore", *pod_names(), check=False, capture=True)
+
+
+def down() -> None:
+    remove_pods()
     podman("network", "rm", "-f", NETWORK, check=False, capture=True)
     for volume in ("redis-data", "pg-data", "console-data"):
         podman("volume", "rm", "-f", f"assistant-{volume}", check=False, capture=True)
