@@ -77,8 +77,13 @@ def podman(*args: str, check: bool = True, capture: bool = False, timeout: float
 
 
 def podman_env() -> None:
-    """Use deploy/podman/containers.conf (runc, ulimits within the host's) unless told otherwise."""
-    os.environ.setdefault("CONTAINERS_CONF", str(PODMAN_DIR / "containers.conf"))
+    """Use deploy/podman/containers.conf (runc, ulimits within the host's) unless told otherwise.
+
+    Only where runc is installed: the file names it, and a machine without it runs
+    podman's own defaults (crun), which work wherever cgroups are plain v2.
+    """
+    if shutil.which("runc"):
+        os.environ.setdefault("CONTAINERS_CONF", str(PODMAN_DIR / "containers.conf"))
 
 
 def image_exists(name: str) -> bool:
