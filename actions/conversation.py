@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.corrections import late_correction, repeat_request
 from actions.forms.activity_signup import start_named_signup
-from actions.forms.base import latest_text, looks_like_answer
+from actions.forms.turn import latest_text, looks_like_answer
 from actions.forms.spec import SPECS
 from nlu.rules.gazetteer import lookup
 from nlu.rules.service_names import SERVICES, service_spans

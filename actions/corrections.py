@@ -13,7 +13,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import values
-from actions.forms.base import ASKS_AGAIN, now_local
+from actions.forms.turn import ASKS_AGAIN, now_local
 from actions.forms.spec import LABELS, SPECS, display
 from actions.handover import describe_iso
 from actions.services.registry import services

@@ -2,7 +2,6 @@
 and after two misses in a row hand the conversation to a human."""
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,7 +12,7 @@ from actions.conversation import emergency_handover
 from actions.corrections import repeat_request
 from actions.handover import hand_over
 from actions.forms.activity_signup import start_named_signup
-from actions.forms.base import ASKS_FOR_HUMAN, latest_text
+from actions.forms.turn import ASKS_FOR_HUMAN, latest_text
 from actions.forms.property_repair import clean_description, says_what_is_wrong, strip_contact
 from bot.catalogue import CONVERSATION_TOPIC_ZH
 from actions.forms.values import choose_by_number

@@ -15,7 +15,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import values
-from actions.forms.base import ServiceForm, latest_intent, latest_text, now_local
+from actions.forms.base import ServiceForm
+from actions.forms.turn import latest_intent, latest_text, now_local
 from actions.forms.service_values import (check_participants, describe_activity,
                                           find_participants, match_activity, open_activities)
 from actions.forms.spec import SPECS

@@ -7,7 +7,8 @@ from typing import Any, List
 from rasa_sdk import Tracker
 
 from actions.forms import values
-from actions.forms.base import ServiceForm, latest_intent, latest_text, names_in
+from actions.forms.base import ServiceForm
+from actions.forms.turn import latest_intent, latest_text, names_in
 from actions.forms.service_values import check_grade, find_grade
 from actions.forms.spec import SPECS
 from nlu.rules.person_name import CHILD_RELATIONS, read_name

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import inspect
 import logging
-import re
 from abc import abstractmethod
-from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -24,152 +21,21 @@ from rasa_sdk.types import DomainDict
 from actions.forms import values
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
+from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
+                                SOMEONE_ELSE, THEIR_PLACE, channel_of, confirmed_unchanged, confirms,
+                                latest_intent, latest_text, looks_like_answer, names_in, now_local,
+                                previous_value, set_by_latest_message)
 from actions.services.registry import services
-from nlu.rules import clock
 from nlu.rules.service_names import service_spans
 
 logger = logging.getLogger(__name__)
 
-# Intents that leave the form to the rules (cancel, a human, a repeat, ...):
-# the form must not swallow them as an attempt at the requested slot.
-INTERRUPTING_INTENTS = frozenset({
-    "cancel", "request_human", "repeat", "faq", "bot_challenge", "out_of_scope",
-    "emergency_help",
-})
 MAX_FAILURES = 3
 # How sure the classifier must be of another service before a form gives way to it.
 SWITCH_CONFIDENCE = 0.8
-_QUESTION = re.compile(r"[吗呢？?]|怎么|什么|哪|几点|多少|能不能|可不可以|是不是|有没有")
-_NAME_SLOTS = ("person_name", "child_name", "guardian_name")
-# 什么时候都可以, 哪天都行: "any", not a question.
-_ANY_OF = re.compile(r"(?:什么时候|什么时间|啥时候|哪天|哪个时间|几点|哪一天)都")
-
-
-# Words that really do leave the form, whatever else the message says.
-EXPLICIT_INTERRUPT = re.compile(
-    r"转人工|人工|真人|工作人员|客服|不办了|不弄了|不申请了|不报了|不约了|取消|不要了|^算了|算了吧|算了不|"
-    r"救命|着火|冒烟|摔倒|晕倒|昏迷|煤气味|燃气味|漏气")
-# A read-back confirmed in the resident's own words (对，快点派人 / 这回对了 / 没错提交吧).
-_AFFIRM = re.compile(r"^(?:嗯+|恩|对|对的|是的|是|没错|没问题|可以|行|好|好的|确认|正确|都对|对了|这回对了|"
-                     r"现在对了|这下对了|没有问题|OK|ok|Ok|提交|就这样|嗯嗯|对头|中|妥)")
-_NOT_AFFIRM = re.compile(r"不对|不是|(?<![没不])错|改|不行|不可以|不好|等一下|等等|不确认|还有|但是|不过")
-
-
-ASKS_FOR_HUMAN = re.compile(r"人工|真人|(?:找|跟|和|让|叫|转)工作人员|工作人员来|"
-                            r"叫个人|找个人|换个人|找个真人")
-# A relation word in a new request: it is for that person (给我老婆也约一个, 我爸的也办一下).
-_SOMEONE_ELSE = re.compile("(?:给|帮|替|为|还有|再|也)(?:我|俺|咱)?(?:家)?(?:" + "|".join(
-    ("老伴", "爱人", "老公", "老婆", "媳妇", "丈夫", "妻子", "爸", "妈", "父亲", "母亲", "老人", "外婆", "外公",
-     "奶奶", "爷爷", "婆婆", "公公", "岳父", "岳母", "孩子", "儿子", "女儿", "哥", "姐", "弟", "妹")) + ")")
-# 再给我老婆约一个 / 我爸的也办一下: the service just filed, once more.
-ASKS_AGAIN = re.compile(r"(?:再|也|还|同样)(?:给|帮|替|为)?.{0,6}?(?:约|办|报|申请|登记|弄|签)(?:一个|一下|个)?|"
-                        r"(?:一样|同样)的?也?(?:给|帮)")
-_THEIR_PLACE = re.compile(r"(?:爸|妈|父母|老人|外婆|外公|奶奶|爷爷|婆婆|公公|岳父|岳母|儿子|女儿|亲戚|朋友)"
-                          r"(?:那|家|住的|那边|那儿|那里)")
-FREE_TEXT_SLOTS = ("description", "content", "situation", "topic")
-# A question about the centre's rules in the middle of a free-text answer (收费吗, 几点下班).
-_ASKS_ABOUT_SERVICE = re.compile(r"收费吗|要钱吗|几点|上班吗|下班|周末|要带|什么材料|怎么办理|在哪")
-
-
-def confirms(text: str) -> bool:
-    text = text.strip(" ，,。.!！~～")
-    return bool(_AFFIRM.match(text)) and not _NOT_AFFIRM.search(text)
-
-
-def confirmed_unchanged(slot: str, tracker: Tracker) -> Any:
-    """对，下周五 at the read-back confirms what was read back: the day said with it is
-    not a new, vaguer time. The value before this message, when that is the case."""
-    if tracker.get_slot("requested_slot") != "confirm" or not confirms(latest_text(tracker)):
-        return None
-    return previous_value(slot, tracker)
-
-
-def set_by_latest_message(tracker: Tracker) -> set[str]:
-    """Slots the latest message's entities set (whoever is asked to check them)."""
-    names: set[str] = set()
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            break
-        if event.get("event") == "slot" and event.get("value") is not None:
-            names.add(event.get("name"))
-    return names
-
-
-def previous_value(slot: str, tracker: Tracker) -> Any:
-    """The slot's value before the latest message."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
-            return event.get("value")
-    return None
-
-
-def looks_like_answer(slot: str | None, text: str) -> bool:
-    """A value that fits the question asked is an answer, whatever the classifier thought
-    (钱多多 is a name, not a question about fees; 算投诉吧 picks complaint, it does not cancel)."""
-    text = text.strip()
-    if not slot or not text or EXPLICIT_INTERRUPT.search(text):
-        return False
-    if slot == "confirm":
-        return confirms(text)
-    if slot in FREE_TEXT_SLOTS:
-        return len(text) >= 4 and not _ASKS_ABOUT_SERVICE.search(text)
-    if _QUESTION.search(_ANY_OF.sub("", text)) and slot != "address":
-        return False
-    probe = _PROBES.get(slot)
-    return bool(probe and probe(text))
-
-
-def _probe_choice(slot: str):
-    from nlu.rules.gazetteer import lookup
-    return lambda text: lookup(text, slot) is not None
-
-
-_PROBES = {
-    "person_name": lambda t: values.check_person_name(t).ok and len(t) <= 12,
-    "child_name": lambda t: values.check_person_name(t).ok and len(t) <= 12,
-    "guardian_name": lambda t: values.check_person_name(t).ok and len(t) <= 12,
-    "phone": lambda t: values.check_phone(t).ok,
-    "id_number": lambda t: bool(re.fullmatch(r"[\dXx\s]{15,20}", t)) or values.check_id_number(t).ok,
-    "address": lambda t: values.find_address(t) is not None,
-    "appointment_time": lambda t: bool(values.find_times(t, values.clock.now(values.TZ))),
-    "preferred_time": lambda t: bool(values.find_times(t, values.clock.now(values.TZ))),
-    "repair_category": _probe_choice("repair_category"),
-    "service_type": _probe_choice("service_type"),
-    "cert_method": _probe_choice("cert_method"),
-    "consultation_type": _probe_choice("consultation_type"),
-    "kind": lambda t: bool(re.search(r"投诉|建议|意见|反映", t)),
-}
-
-
 # Values a remembered profile can offer ("还是用尾号5678的电话吗？").
 OFFERABLE = ("phone", "person_name", "address")
 ADDRESS_PARTS = ("building", "unit", "room")
-
-
-def now_local() -> datetime:
-    return clock.now(ZoneInfo(services().settings.timezone))
-
-
-def latest_intent(tracker: Tracker) -> str | None:
-    return (tracker.latest_message.get("intent") or {}).get("name")
-
-
-def latest_text(tracker: Tracker) -> str:
-    return (tracker.latest_message.get("text") or "").strip()
-
-
-def names_in(tracker: Tracker) -> List[Dict[str, Any]]:
-    """person_name entities of the latest message, each with its `name_role`."""
-    return [e for e in tracker.latest_message.get("entities") or []
-            if e.get("entity") == "person_name"]
-
-
-def channel_of(tracker: Tracker) -> str:
-    return tracker.get_latest_input_channel() or "rest"
-
 
 async def load_profile(tracker: Tracker) -> Dict[str, str]:
     try:
@@ -207,12 +73,12 @@ class ServiceForm(FormValidationAction):
         current = tracker.get_slot("person_name")
         other_name = any(n.get("name_role") in ("served", "named") and n.get("value") != current
                          for n in names_in(tracker))
-        if not other_name and not _SOMEONE_ELSE.search(latest_text(tracker)):
+        if not other_name and not SOMEONE_ELSE.search(latest_text(tracker)):
             return used
         # The name said now is taken from the message after this reset; an ID said with it stays.
         said_now = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
         reset = ["person_name", "id_number"]
-        if _THEIR_PLACE.search(latest_text(tracker)):  # 还有我爸妈那栋楼的楼道灯…: another address
+        if THEIR_PLACE.search(latest_text(tracker)):  # 还有我爸妈那栋楼的楼道灯…: another address
             reset += ["address", *ADDRESS_PARTS]
         return [SlotSet(slot, None) for slot in reset if slot not in said_now] + used
 
@@ -253,7 +119,7 @@ class ServiceForm(FormValidationAction):
             return None
         if last in (None, self.service, "emergency_help") or last not in SPECS:
             return None
-        if not (ASKS_AGAIN.search(text) and _SOMEONE_ELSE.search(text)) or service_spans(text):
+        if not (ASKS_AGAIN.search(text) and SOMEONE_ELSE.search(text)) or service_spans(text):
             return None  # 再约一个社保认证 names the service; 再报个修 is a new one for the speaker
         return last
 

@@ -8,7 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms.base import INTERRUPTING_INTENTS, ServiceForm, latest_intent
+from actions.forms.base import ServiceForm
+from actions.forms.turn import INTERRUPTING_INTENTS, latest_intent
 from actions.forms.spec import mask_phone
 from bot.catalogue import SERVICE_ZH, STATUS_ZH
 from actions.services.backoffice import BackofficeRejected, BackofficeUnavailable

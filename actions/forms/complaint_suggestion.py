@@ -9,7 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions.forms import values
 
-from actions.forms.base import ServiceForm, latest_intent, latest_text
+from actions.forms.base import ServiceForm
+from actions.forms.turn import latest_intent, latest_text
 from actions.forms.property_repair import strip_contact
 from actions.forms.service_values import check_free_text, check_kind, find_kind
 from actions.forms.spec import SPECS

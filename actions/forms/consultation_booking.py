@@ -6,7 +6,8 @@ from typing import Any, List
 
 from rasa_sdk import Tracker
 
-from actions.forms.base import ServiceForm, latest_intent, latest_text
+from actions.forms.base import ServiceForm
+from actions.forms.turn import latest_intent, latest_text
 from actions.forms.service_values import check_free_text
 from actions.forms.values import Check
 from actions.forms.spec import SPECS

@@ -7,7 +7,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms.base import ServiceForm, channel_of, now_local
+from actions.forms.base import ServiceForm
+from actions.forms.turn import channel_of, now_local
 from actions.forms.service_values import check_allowance_age
 from actions.forms.spec import SPECS
 from actions.forms.submit import SubmitService, reset_events

@@ -6,7 +6,8 @@ from typing import Any, List
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.forms.base import ServiceForm, latest_text
+from actions.forms.base import ServiceForm
+from actions.forms.turn import latest_text
 from actions.forms.service_values import check_frequency, find_frequency
 from actions.forms.spec import SPECS
 from actions.forms.submit import SubmitService

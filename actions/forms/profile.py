@@ -16,7 +16,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handover import active_service
-from actions.forms.base import channel_of, latest_intent, load_profile
+from actions.forms.base import load_profile
+from actions.forms.turn import channel_of, latest_intent
 from actions.reminders import answer_offer, is_offer
 from actions.services.registry import services
 from actions.corrections import late_correction, repeat_request

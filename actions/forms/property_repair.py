@@ -7,14 +7,14 @@ from typing import Any, List
 from rasa_sdk import Tracker
 
 from actions.forms import values
-from actions.forms.base import (EXPLICIT_INTERRUPT, INTERRUPTING_INTENTS, ServiceForm, confirms, latest_intent,
-                                latest_text, looks_like_answer, now_local)
+from actions.forms.base import ServiceForm
+from actions.forms.turn import (EXPLICIT_INTERRUPT, INTERRUPTING_INTENTS, confirms, latest_intent,
+                               latest_text, looks_like_answer, now_local)
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import ANY_TIME, SPECS
 from actions.forms.submit import SubmitService
 from nlu.rules.address import find_address
 from nlu.rules.digits import normalise_digit_runs
-from nlu.rules.gazetteer import lookup
 from nlu.rules import clock
 from nlu.rules.timeexpr import TZ, find_times
 

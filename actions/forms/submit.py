@@ -9,7 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms.base import channel_of, load_profile
+from actions.forms.base import load_profile
+from actions.forms.turn import channel_of
 from actions.forms.spec import SPECS, ServiceSpec
 from actions.handover import hand_over
 from actions.reminders import offer_text, reminder_offer

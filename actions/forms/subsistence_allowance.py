@@ -9,7 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handover import hand_over
-from actions.forms.base import ServiceForm, latest_intent, latest_text
+from actions.forms.base import ServiceForm
+from actions.forms.turn import latest_text
 from actions.forms.property_repair import clean_description
 from actions.forms.service_values import check_free_text, check_household_size
 from actions.forms.values import Check

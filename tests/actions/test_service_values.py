@@ -153,5 +153,5 @@ def test_every_service_has_a_spec_with_contract_fields():
     (None, "钱多多", False),
 ])
 def test_a_plain_answer_is_not_a_digression(slot, text, answer):
-    from actions.forms.base import looks_like_answer
+    from actions.forms.turn import looks_like_answer
     assert looks_like_answer(slot, text) is answer
