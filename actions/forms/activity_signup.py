@@ -23,7 +23,7 @@ from actions.forms.spec import SPECS
 from actions.forms.submit import SubmitService
 from actions.services.backoffice import BackofficeRejected, BackofficeUnavailable
 from actions.services.registry import services
-from nlu.rules.timeexpr import days_said
+from nlu.rules.timepick import days_said
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from nlu.rules.id_number import find_id_numbers, id_problem, normalise_id
 from nlu.rules.office_hours import OfficeHours
 from nlu.rules.person_name import bare_name, best_name, find_person_names
 from nlu.rules.phone import find_phones, phone_problem
-from nlu.rules.timeexpr import TZ, TimeMatch, find_times, resolve_time
+from nlu.rules.timeexpr import TZ, TimeMatch, find_times
+from nlu.rules.timepick import resolve_time
 from nlu.rules.vocab import GAZETTEERS
 
 WEEKDAYS_ZH = "一二三四五六日"

@@ -88,17 +88,17 @@ _HALFDAY_START = {"上午": (9, 0), "早上": (9, 0), "早晨": (9, 0), "中午"
                   "下午": (14, 0), "傍晚": (17, 0), "晚上": (19, 0), "今晚": (19, 0),
                   "晚": (19, 0)}
 _RANGE = re.compile(r"到|至|-|~|～")
-_CLOCK = re.compile(r"\d\s*[点:]|[零一二两三四五六七八九十]点|点半|分")
+CLOCK = re.compile(r"\d\s*[点:]|[零一二两三四五六七八九十]点|点半|分")
 _RELATIVE = re.compile(r"[后前]$|以后|之后|以前|之前")
 _PAST_MARK = re.compile(r"昨|前天|上周|上个|上星期|上礼拜|去年|前年|刚才")
 _YEAR = re.compile(r"年|\d{4}[-/.]")
 _WEEKDAY = re.compile(r"周|星期|礼拜")
 # Festivals; 十一点 is eleven o'clock, not National Day.
-_FESTIVAL = r"节|旦|除夕|国庆|五一(?![点:])|十一(?![点:])|元宵|中秋|端午|清明|重阳"
+FESTIVAL = r"节|旦|除夕|国庆|五一(?![点:])|十一(?![点:])|元宵|中秋|端午|清明|重阳"
 # Year-less calendar dates, festivals included: next year's once past.
-_CALENDAR = re.compile(rf"月|\d[/\-.]\d|{_FESTIVAL}")
+_CALENDAR = re.compile(rf"月|\d[/\-.]\d|{FESTIVAL}")
 _DAY_OF_MONTH = re.compile(r"[号日]")
-_DATE_WORD = re.compile(rf"[天日号周月年今明昨]|星期|礼拜|现在|后|{_FESTIVAL}")
+_DATE_WORD = re.compile(rf"[天日号周月年今明昨]|星期|礼拜|现在|后|{FESTIVAL}")
 # A bare day number (3号, 十一) right before 楼/单元/室 is a building, not a date.
 _BARE_DAY = re.compile(r"^[\d零一二两三四五六七八九十]+[号日]?$")
 _ADDRESS_NEXT = re.compile(r"^\s*(?:号?楼|栋|幢|座|单元|室|层|院|门|线|床)")
@@ -192,7 +192,7 @@ def _prefer_future(text: str, span: tuple[datetime, datetime], grain: str,
 def _grain_of(item: dict, text: str, begin: datetime,
               finish: datetime) -> tuple[str, datetime] | None:
     if item["type"] == "time_span":
-        is_clock = begin.time() != datetime.min.time() or _CLOCK.search(text)
+        is_clock = begin.time() != datetime.min.time() or CLOCK.search(text)
         return ("minute" if is_clock else "day"), begin
     if finish - begin > timedelta(days=1):
         return None  # 这周, 今年: a period, not something to book
@@ -379,82 +379,3 @@ def find_times(text: str, now: datetime) -> list[TimeMatch]:
         result.append(TimeMatch(start, end, text[start:end], _fmt(moment, grain),
                                 grain == "minute", grain))
     return result
-
-
-def _is_upcoming(match: TimeMatch, now: datetime) -> bool:
-    moment = match.as_datetime()
-    if match.grain == "minute":
-        return moment >= now.replace(second=0, microsecond=0)
-    return moment.date() >= now.date()
-
-
-_SAYS_DAY = re.compile(rf"(?<![白当每整])天|[日号周月年今明昨]|星期|礼拜|后天|\d[/\-.]\d|{_FESTIVAL}")
-# A time turned down in the same breath (周六不上班啊？那就下周一上午九点半).
-_TURNED_DOWN = re.compile(r"^[^，。,.!?！？]{0,3}?(?:不行|不上班|不办公|没空|有事|不方便|没时间|不在家|休息|不可以|去不了|来不了|"
-                          r"(?:我|俺)?要(?:开会|上班|接孩子)|上班)")
-_DETAIL = {"day": 0, "halfday": 1, "minute": 2}
-
-
-def _says_day(match: TimeMatch) -> bool:
-    return bool(_SAYS_DAY.search(match.text))
-
-
-def _is_specific(match: TimeMatch) -> bool:
-    """A day or a clock was said: 明天, 三点. A bare 晚上 or 现在 inside a story
-    (晚上黑咕隆咚的, 他现在卧床) books nothing unless it answers the question."""
-    return _says_day(match) or bool(_CLOCK.search(match.text))
-
-
-def days_said(text: str, now: datetime) -> list[str]:
-    """ISO dates of the days named in ``text`` (下礼拜一, 周六, 12月20号)."""
-    return [m.value[:10] for m in find_times(text, now) if _says_day(m)]
-
-
-def _join_days_and_clocks(text: str, matches: list[TimeMatch]) -> list[TimeMatch]:
-    """下周一开始，每周一三五上午十一点送: a day said first and a clock said later in the
-    same message are one moment; the bare day is then dropped as said more exactly."""
-    joined: list[TimeMatch] = []
-    day: TimeMatch | None = None
-    used: set[int] = set()
-    for match in matches:
-        if _says_day(match):
-            day = match if match.grain in ("day", "halfday") else None
-            joined.append(match)
-            continue
-        if day is not None and day.grain == "halfday" and match.grain == "minute":
-            # 这个礼拜五下午吧 两点钟: the clock said after the half-day
-            used.add(id(day))
-            joined.append(TimeMatch(day.start, match.end, text[day.start:match.end],
-                                    day.value[:10] + match.value[10:], True, "minute"))
-            continue
-        if day is not None and day.grain == "day" and match.grain in ("minute", "halfday"):
-            used.add(id(day))
-            joined.append(TimeMatch(match.start, match.end, text[day.start:match.end],
-                                    day.value[:10] + match.value[10:], match.has_time,
-                                    match.grain))
-            continue
-        joined.append(match)
-    return [m for m in joined if id(m) not in used]
-
-
-def resolve_time(text: str, now: datetime, asked: bool = True) -> TimeMatch | None:
-    """The time a resident most likely means: the first one not in the past, said
-    with a day or a clock where one was (后天上午九点半吧，我早上买完菜就去 is 后天).
-
-    In 昨天开始漏水，明天上午来修 the visit is 明天上午; when every match is
-    in the past the first is returned so the caller can say so. ``asked``: the message
-    answers a question about the time; otherwise only a day or a clock counts.
-    """
-    matches = _join_days_and_clocks(text, find_times(text, now))
-    wanted = [m for m in matches if not _TURNED_DOWN.match(text[m.end:])]
-    matches = wanted or matches
-    specific = [m for m in matches if _is_specific(m)]
-    if specific or not asked:
-        matches = specific
-    upcoming = [m for m in matches if _is_upcoming(m, now.astimezone(TZ))]
-    candidates = upcoming or matches
-    if not candidates:
-        return None
-    # The most exact of the times still wanted: 下周一上午九点半 over a bare 周六.
-    best = max(_DETAIL[m.grain] for m in candidates)
-    return next(m for m in candidates if _DETAIL[m.grain] == best)

@@ -37,7 +37,8 @@ from nlu.rules.meaning import has_content
 from nlu.rules.person_name import find_person_names
 from nlu.rules.phone import find_phones, phone_problem
 from nlu.rules.shapes import token_shape
-from nlu.rules.timeexpr import _jionlp, find_times, resolve_time
+from nlu.rules.timeexpr import _jionlp, find_times
+from nlu.rules.timepick import resolve_time
 from nlu.rules.vocab import GAZETTEERS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nlu.rules.timeexpr import TimeMatch, find_times, resolve_time
+from nlu.rules.timeexpr import TimeMatch, find_times
+from nlu.rules.timepick import resolve_time
 
 TZ = ZoneInfo("Asia/Shanghai")
 SATURDAY = datetime(2026, 11, 28, 10, 0, tzinfo=TZ)

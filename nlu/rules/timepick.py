@@ -1,0 +1,89 @@
+"""Which of the times a message holds is the one meant (后天上午九点半吧，我早上买完菜就去
+is 后天): days and clocks said apart joined, times turned down dropped, a bare 晚上 in a
+story ignored unless it answers the question, then the most exact upcoming one.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from nlu.rules.timeexpr import CLOCK, FESTIVAL, TZ, TimeMatch, find_times
+
+
+def _is_upcoming(match: TimeMatch, now: datetime) -> bool:
+    moment = match.as_datetime()
+    if match.grain == "minute":
+        return moment >= now.replace(second=0, microsecond=0)
+    return moment.date() >= now.date()
+
+
+_SAYS_DAY = re.compile(rf"(?<![白当每整])天|[日号周月年今明昨]|星期|礼拜|后天|\d[/\-.]\d|{FESTIVAL}")
+# A time turned down in the same breath (周六不上班啊？那就下周一上午九点半).
+_TURNED_DOWN = re.compile(r"^[^，。,.!?！？]{0,3}?(?:不行|不上班|不办公|没空|有事|不方便|没时间|不在家|休息|不可以|去不了|来不了|"
+                          r"(?:我|俺)?要(?:开会|上班|接孩子)|上班)")
+_DETAIL = {"day": 0, "halfday": 1, "minute": 2}
+
+
+def _says_day(match: TimeMatch) -> bool:
+    return bool(_SAYS_DAY.search(match.text))
+
+
+def _is_specific(match: TimeMatch) -> bool:
+    """A day or a clock was said: 明天, 三点. A bare 晚上 or 现在 inside a story
+    (晚上黑咕隆咚的, 他现在卧床) books nothing unless it answers the question."""
+    return _says_day(match) or bool(CLOCK.search(match.text))
+
+
+def days_said(text: str, now: datetime) -> list[str]:
+    """ISO dates of the days named in ``text`` (下礼拜一, 周六, 12月20号)."""
+    return [m.value[:10] for m in find_times(text, now) if _says_day(m)]
+
+
+def _join_days_and_clocks(text: str, matches: list[TimeMatch]) -> list[TimeMatch]:
+    """下周一开始，每周一三五上午十一点送: a day said first and a clock said later in the
+    same message are one moment; the bare day is then dropped as said more exactly."""
+    joined: list[TimeMatch] = []
+    day: TimeMatch | None = None
+    used: set[int] = set()
+    for match in matches:
+        if _says_day(match):
+            day = match if match.grain in ("day", "halfday") else None
+            joined.append(match)
+            continue
+        if day is not None and day.grain == "halfday" and match.grain == "minute":
+            # 这个礼拜五下午吧 两点钟: the clock said after the half-day
+            used.add(id(day))
+            joined.append(TimeMatch(day.start, match.end, text[day.start:match.end],
+                                    day.value[:10] + match.value[10:], True, "minute"))
+            continue
+        if day is not None and day.grain == "day" and match.grain in ("minute", "halfday"):
+            used.add(id(day))
+            joined.append(TimeMatch(match.start, match.end, text[day.start:match.end],
+                                    day.value[:10] + match.value[10:], match.has_time,
+                                    match.grain))
+            continue
+        joined.append(match)
+    return [m for m in joined if id(m) not in used]
+
+
+def resolve_time(text: str, now: datetime, asked: bool = True) -> TimeMatch | None:
+    """The time a resident most likely means: the first one not in the past, said
+    with a day or a clock where one was (后天上午九点半吧，我早上买完菜就去 is 后天).
+
+    In 昨天开始漏水，明天上午来修 the visit is 明天上午; when every match is
+    in the past the first is returned so the caller can say so. ``asked``: the message
+    answers a question about the time; otherwise only a day or a clock counts.
+    """
+    matches = _join_days_and_clocks(text, find_times(text, now))
+    wanted = [m for m in matches if not _TURNED_DOWN.match(text[m.end:])]
+    matches = wanted or matches
+    specific = [m for m in matches if _is_specific(m)]
+    if specific or not asked:
+        matches = specific
+    upcoming = [m for m in matches if _is_upcoming(m, now.astimezone(TZ))]
+    candidates = upcoming or matches
+    if not candidates:
+        return None
+    # The most exact of the times still wanted: 下周一上午九点半 over a bare 周六.
+    best = max(_DETAIL[m.grain] for m in candidates)
+    return next(m for m in candidates if _DETAIL[m.grain] == best)
