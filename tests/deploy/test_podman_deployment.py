@@ -21,19 +21,20 @@ if not shutil.which("podman"):
                 "the deployment test needs it", allow_module_level=True)
 
 from bench import deploy_podman as deploy  # noqa: E402  (after the skip: nothing to import it for)
+from bench import podman_images as images  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def deployment():
-    deploy.podman_env()
-    images = [deploy.APP_IMAGE, *deploy.SERVICE_IMAGES]
-    if not all(deploy.image_exists(image) for image in images):
-        if not deploy.image_exists(deploy.BASE_IMAGE) and (
+    images.podman_env()
+    needed = [images.APP_IMAGE, *images.SERVICE_IMAGES]
+    if not all(images.image_exists(image) for image in needed):
+        if not images.image_exists(images.BASE_IMAGE) and (
                 os.geteuid() != 0 or not shutil.which("debootstrap")):
             pytest.skip("the images are not built and the Debian base needs root and debootstrap: "
                         "run `python -m bench.deploy_podman build` as root first")
         workdir = Path(os.environ.get("ASSISTANT_PODMAN_DIR", "/var/tmp/assistant-podman"))
-        deploy.build(workdir, str(deploy.ROOT / ".venv" / "bin" / "python"))
+        images.build(workdir, str(images.ROOT / ".venv" / "bin" / "python"))
     deploy.up(timeout_s=600)
     yield deploy
     deploy.down()
