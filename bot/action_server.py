@@ -6,13 +6,12 @@ outcome. The actions themselves are rasa-sdk's, loaded from `--actions` as befor
 """
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pluggy
 from prometheus_client import Histogram
 
-from bot.metrics import LATENCY_BUCKETS, exposition, outcome_of
+from bot.metrics import LATENCY_BUCKETS, time_sanic_requests
 
 ACTION_SECONDS = Histogram(
     "assistant_action_seconds", "Seconds the action server took to run an action",
@@ -32,27 +31,11 @@ def action_name(request: Any) -> str:
 class ActionMetrics:
     @hookimpl
     def attach_sanic_app_extensions(self, app: Any) -> None:
-        from sanic.response import HTTPResponse
-
-        async def started(request: Any) -> None:
-            if request.path == "/webhook":
-                request.ctx.action_started = time.perf_counter()
-
-        async def finished(request: Any, response: Any) -> None:
-            begun = getattr(request.ctx, "action_started", None)
-            if begun is not None and response is not None:
-                # An unknown name (404) is not a label: anyone could make up names.
-                name = action_name(request) if response.status != 404 else "unknown"
-                ACTION_SECONDS.labels(name, outcome_of(response.status)).observe(
-                    time.perf_counter() - begun)
-
-        async def metrics(request: Any) -> HTTPResponse:
-            body, content_type = exposition()
-            return HTTPResponse(body, content_type=content_type)
-
-        app.register_middleware(started, "request")
-        app.register_middleware(finished, "response")
-        app.add_route(metrics, "/metrics", methods=["GET"], name="prometheus_metrics")
+        # An unknown name (404) is not a label: anyone could make up names.
+        time_sanic_requests(
+            app, ACTION_SECONDS, timed=lambda request: request.path == "/webhook",
+            labels=lambda request, response: (
+                action_name(request) if response.status != 404 else "unknown",))
 
 
 def main() -> None:

@@ -9,6 +9,9 @@ are in README.md (Operations).
 """
 from __future__ import annotations
 
+import time
+from typing import Any, Callable, Sequence
+
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest, start_http_server
 
 # Seconds a resident waits: a reply in under half a second feels instant, over two
@@ -31,3 +34,28 @@ def outcome_of(status: int) -> str:
     if status < 400:
         return "ok"
     return "client_error" if status < 500 else "server_error"
+
+
+def time_sanic_requests(app: Any, histogram: Any, timed: Callable[[Any], bool],
+                        labels: Callable[[Any, Any], Sequence[str]]) -> None:
+    """On a Sanic app (Rasa's, rasa-sdk's): observe the seconds of each request ``timed``
+    picks, labelled by ``labels(request, response)`` and the outcome, and serve /metrics."""
+    from sanic.response import HTTPResponse
+
+    async def started(request: Any) -> None:
+        if timed(request):
+            request.ctx.metrics_started = time.perf_counter()
+
+    async def finished(request: Any, response: Any) -> None:
+        begun = getattr(request.ctx, "metrics_started", None)
+        if begun is not None and response is not None:
+            histogram.labels(*labels(request, response), outcome_of(response.status)).observe(
+                time.perf_counter() - begun)
+
+    async def metrics(request: Any) -> HTTPResponse:
+        body, content_type = exposition()
+        return HTTPResponse(body, content_type=content_type)
+
+    app.register_middleware(started, "request")
+    app.register_middleware(finished, "response")
+    app.add_route(metrics, "/metrics", methods=["GET"], name="prometheus_metrics")

@@ -15,13 +15,12 @@ Nothing else of Rasa is touched.
 from __future__ import annotations
 
 import re
-import time
 from functools import lru_cache
 from typing import Any, Dict, Text
 
 from prometheus_client import Histogram
 
-from bot.metrics import LATENCY_BUCKETS, exposition, outcome_of
+from bot.metrics import LATENCY_BUCKETS, time_sanic_requests
 
 TURN_SECONDS = Histogram(
     "assistant_turn_seconds", "Seconds from a message at a channel's webhook to its reply",
@@ -59,26 +58,10 @@ def validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
 
 def add_metrics(app: Any) -> None:
     """Time every turn by channel, and serve /metrics (on the Sanic app Rasa built)."""
-    from sanic.response import HTTPResponse
-
-    async def turn_started(request: Any) -> None:
-        if request.method == "POST" and _TURN_PATH.match(request.path):
-            request.ctx.turn_started = time.perf_counter()
-
-    async def turn_finished(request: Any, response: Any) -> None:
-        started = getattr(request.ctx, "turn_started", None)
-        if started is not None and response is not None:
-            channel = _TURN_PATH.match(request.path)["channel"]
-            TURN_SECONDS.labels(channel, outcome_of(response.status)).observe(
-                time.perf_counter() - started)
-
-    async def metrics(request: Any) -> HTTPResponse:
-        body, content_type = exposition()
-        return HTTPResponse(body, content_type=content_type)
-
-    app.register_middleware(turn_started, "request")
-    app.register_middleware(turn_finished, "response")
-    app.add_route(metrics, "/metrics", methods=["GET"], name="prometheus_metrics")
+    time_sanic_requests(
+        app, TURN_SECONDS,
+        timed=lambda request: request.method == "POST" and bool(_TURN_PATH.match(request.path)),
+        labels=lambda request, response: (_TURN_PATH.match(request.path)["channel"],))
 
 
 def install() -> None:
