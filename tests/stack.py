@@ -38,8 +38,28 @@ def ensure_model() -> Path:
     return ROOT / "models" / "community.tar.gz"
 
 
+class Supervised:
+    """Stopping and starting one process of a stack under its supervisor (set by the
+    dataclass that uses this)."""
+
+    supervisor: Supervisor
+
+    def child(self, name: str):
+        return next(c for c in self.supervisor.children if c.spec.name == name)
+
+    def stop(self, name: str) -> None:
+        proc = self.child(name).proc
+        proc.terminate()
+        proc.wait(timeout=20)
+
+    def start(self, name: str) -> None:
+        child = self.child(name)
+        self.supervisor._spawn(child)
+        assert self.supervisor.wait_ready(child), f"{name} did not come back"
+
+
 @dataclass
-class Stack:
+class Stack(Supervised):
     layout: Layout
     redis_url: str
     prefix: str
@@ -62,18 +82,6 @@ class Stack:
         """The voice channel's secret this stack's Rasa expects (made per run by bot/run.py)."""
         return self.child("rasa").spec.env["VOICE_CHANNEL_TOKEN"]
 
-    def child(self, name: str):
-        return next(c for c in self.supervisor.children if c.spec.name == name)
-
-    def stop(self, name: str) -> None:
-        proc = self.child(name).proc
-        proc.terminate()
-        proc.wait(timeout=20)
-
-    def start(self, name: str) -> None:
-        child = self.child(name)
-        self.supervisor._spawn(child)
-        assert self.supervisor.wait_ready(child), f"{name} did not come back"
 
     def say(self, sender: str, text: str) -> list[str]:
         response = httpx.post(f"{self.rasa}/webhooks/rest/webhook",

@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 from bot.embedded_redis import free_port, redis_argv
 from bot.supervisor import ProcessSpec, Supervisor
 from tests.channels.wechat.fake_wechat_api import FakeWeChatApi
+from tests.stack import Supervised
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_ID = "wx0123456789abcdef"
@@ -29,7 +30,7 @@ NIGHT = "2026-12-07T21:30:00+08:00"
 
 
 @dataclass
-class ProactiveStack:
+class ProactiveStack(Supervised):
     supervisor: Supervisor
     redis_url: str
     prefix: str
@@ -37,17 +38,6 @@ class ProactiveStack:
     wechat: FakeWeChatApi
     env: dict[str, str]
     metrics_ports: list[int]
-
-    def child(self, name: str):
-        return next(c for c in self.supervisor.children if c.spec.name == name)
-
-    def stop(self, name: str) -> None:
-        proc = self.child(name).proc
-        proc.terminate()
-        proc.wait(timeout=20)
-
-    def start(self, name: str) -> None:
-        self.supervisor._spawn(self.child(name))
 
     def callbacks(self) -> list[dict]:
         answer = httpx.get(f"{self.backoffice}/api/v1/callbacks",
