@@ -21,28 +21,9 @@
     });
   }
   function fields(rows) {
-    var tbody = document.getElementById("fields");
-    tbody.textContent = "";
-    rows.forEach(function (r) {
-      var tr = kit.el("tr");
-      tr.appendChild(kit.el("th", "", r.label));
-      var value = kit.el("td", "value", r.value);
-      value.setAttribute("data-field", r.name);
-      tr.appendChild(value);
-      var act = kit.el("td");
-      if (r.personal) {
-        var b = kit.el("button", "reveal", "查看");
-        b.type = "button";
-        b.addEventListener("click", function () {
-          kit.post(base + "/reveal", { field: r.name }).then(function (d) {
-            value.textContent = d.value; b.disabled = true;
-          }, show);
-        });
-        act.appendChild(b);
-      }
-      tr.appendChild(act);
-      tbody.appendChild(tr);
-    });
+    kit.maskedRows(document.getElementById("fields"), rows, "data-field", function (name) {
+      return kit.post(base + "/reveal", { field: name });
+    }, show);
   }
   function statuses(c) {
     var select = document.getElementById("next-status");

@@ -25,30 +25,10 @@
     transcript.appendChild(div);
     transcript.scrollTop = transcript.scrollHeight;
   }
-  function revealButton(value, name) {
-    var b = kit.el("button", "reveal", "查看");
-    b.type = "button";
-    b.addEventListener("click", function () {
-      kit.post(base + "/reveal", { slot: name }).then(function (d) {
-        value.textContent = String(d.value); b.disabled = true;
-      }, show);
-    });
-    return b;
-  }
   function slots(rows) {
-    var tbody = document.getElementById("slots");
-    tbody.textContent = "";
-    rows.forEach(function (r) {
-      var tr = kit.el("tr");
-      tr.appendChild(kit.el("th", "", r.label));
-      var value = kit.el("td", "value", r.value);
-      value.setAttribute("data-slot", r.name);
-      tr.appendChild(value);
-      var act = kit.el("td");
-      if (r.personal) act.appendChild(revealButton(value, r.name));
-      tr.appendChild(act);
-      tbody.appendChild(tr);
-    });
+    kit.maskedRows(document.getElementById("slots"), rows, "data-slot", function (name) {
+      return kit.post(base + "/reveal", { slot: name });
+    }, show);
   }
   function meta(s) {
     var dl = document.getElementById("meta");

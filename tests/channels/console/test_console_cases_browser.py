@@ -89,6 +89,13 @@ def test_a_status_change_reaches_the_residents_web_chat_page(stack, browser, sta
     page.goto(f"{stack.console}/cases/{number}")
     page.wait_for_selector("#status-now:has-text('待受理')")
     assert page.locator("#transcript .line.resident").first.text_content().find("卫生间水管漏水") >= 0
+    # The phone is masked until 查看 is pressed (compared as booleans: never printed).
+    phone_cell = page.locator("td[data-field='phone']")
+    masked = fresh_phone not in phone_cell.text_content()
+    page.click("tr:has(td[data-field='phone']) button.reveal")
+    page.wait_for_selector("tr:has(td[data-field='phone']) button.reveal[disabled]")
+    revealed = phone_cell.text_content() == fresh_phone
+    assert masked and revealed
     page.select_option("#next-status", "accepted")
     page.fill("#status-note", "已派维修师傅，明天上午九点到十点上门")
     page.click("#status-form button[type=submit]")
