@@ -10,7 +10,9 @@ import pytest
 
 from bot.embedded_redis import free_port, redis_argv
 from bot.supervisor import port_open
+from tests.channels.browser import console_login
 from tests.channels.console.helpers import ConsoleUser, start_console
+from tests.stack import CONSOLE_ADMIN, CONSOLE_ADMIN_PASSWORD
 
 ADMIN, ADMIN_PASSWORD = "admin", "test-console-admin-pw"
 
@@ -45,3 +47,14 @@ def admin(console_alone):
     user = ConsoleUser(console_alone.url)
     assert user.login(ADMIN, ADMIN_PASSWORD).status_code == 303
     return user
+
+
+@pytest.fixture(scope="module")
+def staff_page(stack, browser):
+    """A logged-in staff member's page on the whole stack's console (one per test module)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    console_login(page, stack.console, CONSOLE_ADMIN, CONSOLE_ADMIN_PASSWORD)
+    yield page
+    context.close()

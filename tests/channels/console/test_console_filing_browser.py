@@ -7,21 +7,10 @@ import re
 
 import pytest
 
-from tests.channels.browser import ARTIFACTS, console_login
-from tests.stack import CONSOLE_ADMIN, CONSOLE_ADMIN_PASSWORD
+from tests.channels.browser import ARTIFACTS
 
 pytestmark = pytest.mark.slow
 CASE_NUMBER = re.compile(r"SQ\d{8}-\d{6}")
-
-
-@pytest.fixture(scope="module")
-def staff_page(stack, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    console_login(page, stack.console, CONSOLE_ADMIN, CONSOLE_ADMIN_PASSWORD)
-    yield page
-    context.close()
 
 
 @pytest.fixture()

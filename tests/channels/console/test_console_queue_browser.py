@@ -6,20 +6,9 @@ import uuid
 
 import pytest
 
-from tests.channels.browser import ARTIFACTS, console_login
-from tests.stack import CONSOLE_ADMIN, CONSOLE_ADMIN_PASSWORD
+from tests.channels.browser import ARTIFACTS
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def staff_page(stack, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    console_login(page, stack.console, CONSOLE_ADMIN, CONSOLE_ADMIN_PASSWORD)
-    yield page
-    context.close()
 
 
 def test_new_and_urgent_items_raise_the_title_bar(stack, staff_page):
