@@ -24,7 +24,7 @@ from actions.forms.spec import SPECS
 from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
                                 SOMEONE_ELSE, THEIR_PLACE, channel_of, confirmed_unchanged, confirms,
                                 latest_intent, latest_text, looks_like_answer, names_in, now_local,
-                                previous_value, set_by_latest_message)
+                                previous_value, set_by_latest_message, skipped_by_rasa)
 from actions.services.registry import services
 from nlu.rules.service_names import service_spans
 
@@ -91,14 +91,14 @@ class ServiceForm(FormValidationAction):
             # 收费吗？我想跟工作人员说: whatever the classifier made of it, a person comes
             # next; the form stops here and resumes where it was after the hand-back.
             side.append(SlotSet("form_stopped", "requested"))
-        elif self.same_again(tracker):
+        elif again := self.same_again(tracker):
             # 再给我老婆约一个 read as another service: the one just filed is meant.
-            side.append(SlotSet("form_stopped", f"again:{self.same_again(tracker)}"))
-        elif self.switches_to(tracker):
+            side.append(SlotSet("form_stopped", f"again:{again}"))
+        elif other := self.switches_to(tracker):
             # 好吧，那我提个建议…: a new request in the middle of this one. This form ends
             # unfiled (its submit action says so) and the new service starts.
-            side.append(SlotSet("form_stopped", f"switch:{self.switches_to(tracker)}"))
-        side += self.early_times(dispatcher, tracker, domain)
+            side.append(SlotSet("form_stopped", f"switch:{other}"))
+        side += await self.early_times(dispatcher, tracker, domain)
         tracker.add_slots(side)
         return side + await super().run(dispatcher, tracker, domain)
 
@@ -136,27 +136,31 @@ class ServiceForm(FormValidationAction):
             return None  # it carries a value for this form: an answer, whatever the intent
         return name
 
-    def early_times(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                    domain: DomainDict) -> List[EventType]:
+    async def early_times(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> List[EventType]:
         """A time the opening set that Rasa does not hand to the form for checking (the
         slot is not among the form's first questions: 上门认证 needs a time only once the
         method is known) is checked now: 他现在卧床 must not become an appointment."""
         spec = SPECS.get(self.service)
         events: List[EventType] = []
         for slot in ("appointment_time", "preferred_time"):
-            if slot not in set_by_latest_message(tracker) or slot in tracker.slots_to_validate():
+            if slot not in skipped_by_rasa(tracker):
                 continue
             if spec is None or slot not in spec.fields:
                 events.append(SlotSet(slot, None))  # 上周五我去窗口… in a complaint books nothing
                 continue
             # Checked quietly: the question comes in its turn and explains then.
-            checked = getattr(self, f"validate_{slot}")(tracker.get_slot(slot), CollectingDispatcher(),
-                                                         tracker, domain)
-            value = checked.get(slot)
+            value = (await self.check_now(slot, CollectingDispatcher(), tracker, domain)).get(slot)
             events.append(SlotSet(slot, value))
             if value is None:
                 events.append(SlotSet("offered_times", None))
         return events
+
+    async def check_now(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: DomainDict) -> Dict[str, Any]:
+        """The slot's validator run on its current value (some validators are async)."""
+        result = getattr(self, f"validate_{slot}")(tracker.get_slot(slot), dispatcher, tracker, domain)
+        return await result if inspect.isawaitable(result) else result
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
@@ -371,11 +375,7 @@ class ServiceForm(FormValidationAction):
         """A value the correction set that Rasa did not hand over for checking (地址错了，
         不是东单元，是… sets the address to the first one said): checked here."""
         checked: Dict[str, Any] = {}
-        pending = set_by_latest_message(tracker) - set(tracker.slots_to_validate()) - {"confirm"}
-        for slot in sorted(pending & set(self.slots(tracker))):
-            validate = getattr(self, f"validate_{slot}", None)
-            if validate is None:
-                continue
-            result = validate(tracker.get_slot(slot), dispatcher, tracker, domain)
-            checked.update(await result if inspect.isawaitable(result) else result)
+        for slot in sorted(skipped_by_rasa(tracker) & set(self.slots(tracker))):
+            if hasattr(self, f"validate_{slot}"):
+                checked.update(await self.check_now(slot, dispatcher, tracker, domain))
         return checked

@@ -76,6 +76,12 @@ def set_by_latest_message(tracker: Tracker) -> set[str]:
     return names
 
 
+def skipped_by_rasa(tracker: Tracker) -> set[str]:
+    """Slots the latest message set that Rasa did not hand to the form for checking: it
+    hands over only the slots the form's domain lists (not those a form adds as it goes)."""
+    return set_by_latest_message(tracker) - set(tracker.slots_to_validate()) - {"confirm"}
+
+
 def previous_value(slot: str, tracker: Tracker) -> Any:
     """The slot's value before the latest message."""
     seen_user = False
