@@ -20,7 +20,7 @@ from nlu.rules.office_hours import OfficeHours
 from nlu.rules.person_name import bare_name, best_name, find_person_names
 from nlu.rules.phone import find_phones, phone_problem
 from nlu.rules.timeexpr import TZ, TimeMatch, find_times
-from nlu.rules.timepick import resolve_time
+from nlu.rules.timepick import days_said, resolve_time
 from nlu.rules.vocab import GAZETTEERS
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -182,9 +182,6 @@ def corrected_time(text: str, now: datetime) -> str | None:
     return match.value if match else None
 
 
-_SAYS_DAY = re.compile(r"[天日号周月]|星期|礼拜|今|明|后天|下周|这周|[0-9]+[./-][0-9]+")
-
-
 def _time_value(value: Any, text: str, now: datetime, asked: bool) -> tuple[str | None, str]:
     """The value and its grain (day / halfday / minute): what the message says when it
     says a time, else the value handed in (a numbered choice, a slot set earlier)."""
@@ -206,7 +203,7 @@ def check_appointment(value: Any, text: str, now: datetime, hours: OfficeHours,
     bare 上午十点 in answer means that day, not today. Not ``asked`` (a time inside the
     opening story): only a day or a clock counts, and no time is no complaint."""
     value, grain = _time_value(value, text, now, asked)
-    if value and day_hint and "T" in value and not _SAYS_DAY.search(text):
+    if value and day_hint and "T" in value and not days_said(text, now):
         value = f"{day_hint[:10]}T{value[11:16]}"
     dt = parse_iso(value, now.tzinfo) if value else None
     if dt is None:
