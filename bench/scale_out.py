@@ -143,11 +143,7 @@ def start_pairs(tmp: Path, extra_env: dict[str, str]) -> tuple[Supervisor, Targe
     action_ports = [s.port for s in specs if s.name.startswith("actions")]
     specs.insert(1, nginx_spec(tmp, rasa_ports, action_ports, proxy_rasa, proxy_actions))
     supervisor = Supervisor(specs, tmp / "log")
-    try:
-        supervisor.start_all()
-    except Exception:
-        supervisor.stop_all()
-        raise
+    supervisor.start_all()  # stops what it started if one does not come up
     rasa = f"http://127.0.0.1:{proxy_rasa}"
     return supervisor, Target(rasa, f"http://127.0.0.1:{layout.backoffice_port}",
                               redis_url=redis_url, prefix=prefix)

@@ -98,11 +98,7 @@ def start_plain(tmp: Path) -> tuple[Supervisor, str]:
                                          env, redis_port),
                              ProcessSpec("plain-rasa", rasa, env, rasa_port, ready_timeout_s=300)],
                             tmp / "log")
-    try:
-        supervisor.start_all()
-    except Exception:
-        supervisor.stop_all()
-        raise
+    supervisor.start_all()  # stops what it started if one does not come up
     return supervisor, f"http://127.0.0.1:{rasa_port}"
 
 

@@ -143,14 +143,20 @@ class Supervisor:
         return False
 
     def start_all(self) -> None:
-        """Start children in order; each waits until its port answers."""
-        for child in self.children:
-            self._spawn(child)
-            if not self.wait_ready(child):
-                raise RuntimeError(f"{child.spec.name} did not start; see {child.log_path}\n"
-                                   f"{tail(child.log_path, 15)}")
-            logger.info("%s is up in %.1f s (pid %s, log %s)", child.spec.name,
-                        time.time() - child.started_at, child.proc.pid, child.log_path)
+        """Start children in order; each waits until its port answers. If one does not,
+        those already started are stopped before the error is raised: nothing is left
+        holding a port."""
+        try:
+            for child in self.children:
+                self._spawn(child)
+                if not self.wait_ready(child):
+                    raise RuntimeError(f"{child.spec.name} did not start; see {child.log_path}\n"
+                                       f"{tail(child.log_path, 15)}")
+                logger.info("%s is up in %.1f s (pid %s, log %s)", child.spec.name,
+                            time.time() - child.started_at, child.proc.pid, child.log_path)
+        except Exception:
+            self.stop_all()
+            raise
 
     def check_once(self) -> None:
         """Restart any child that has died, with exponential back-off."""

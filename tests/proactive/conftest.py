@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import redis
 from cryptography.fernet import Fernet
 
 from bot.embedded_redis import free_port, redis_argv
@@ -70,11 +69,7 @@ def start_proactive(tmp: Path, wechat: FakeWeChatApi, clock_start: str,
                           dict(env, PROACTIVE_METRICS_PORT=str(port)), port)
               for i, port in enumerate(metrics_ports)]
     supervisor = Supervisor(specs, tmp / "log")
-    try:
-        supervisor.start_all()
-    except Exception:
-        supervisor.stop_all()
-        raise
+    supervisor.start_all()  # stops what it started if one does not come up
     return ProactiveStack(supervisor, redis_url, prefix, f"http://127.0.0.1:{bo_port}", wechat, env,
                           metrics_ports)
 
