@@ -39,6 +39,7 @@ class Layout:
     voice_port: int | None = None  # the hotline gateway (voice/); None: not started
     audiosocket_port: int | None = None
     outbox_metrics_port: int | None = None  # the outbox worker's /metrics; None: not served
+    scheduler_metrics_port: int | None = None  # the reminder scheduler's /metrics; None: not served
 
     def urls(self, redis_url: str) -> dict[str, str]:
         return {
@@ -54,6 +55,9 @@ class Layout:
             **({"Outbox metrics": f"http://127.0.0.1:{self.outbox_metrics_port}/metrics "
                                   f"(the others: /metrics on each HTTP port)"}
                if self.outbox_metrics_port else {}),
+            **({"Reminder metrics": f"http://127.0.0.1:{self.scheduler_metrics_port}/metrics "
+                                     f"(reminder queue depth, sends, failures)"}
+               if self.scheduler_metrics_port else {}),
         }
 
     def ports(self) -> list[tuple[str, int]]:
@@ -62,7 +66,8 @@ class Layout:
                   ("action server", self.action_port), ("staff console", self.console_port),
                   ("Rasa server", self.rasa_port), ("voice gateway", self.voice_port),
                   ("voice gateway (AudioSocket)", self.audiosocket_port),
-                  ("outbox worker metrics", self.outbox_metrics_port)]
+                  ("outbox worker metrics", self.outbox_metrics_port),
+                  ("reminder scheduler metrics", self.scheduler_metrics_port)]
         return [(service, port) for service, port in wanted if port]
 
     def voice_urls(self) -> dict[str, str]:
@@ -101,6 +106,7 @@ def child_env(layout: Layout, redis_url: str, base: dict[str, str]) -> dict[str,
         # rasa-sdk binds 0.0.0.0 unless told otherwise; the action server is internal.
         "SANIC_HOST": base.get("ACTION_HOST", "127.0.0.1"),
         "OUTBOX_METRICS_PORT": str(layout.outbox_metrics_port or 0),
+        "PROACTIVE_METRICS_PORT": str(layout.scheduler_metrics_port or 0),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONUNBUFFERED": "1",
     })
@@ -128,7 +134,8 @@ def build_specs(layout: Layout, redis_url: str, env: dict[str, str]) -> list[Pro
                                 "--port", str(layout.action_port)], env, layout.action_port),
         ProcessSpec("outbox", [py, "-m", "actions.outbox_worker"], env),
         # Reminders and campaigns (proactive/): an arq worker; more than one may run.
-        ProcessSpec("scheduler", [py, "-m", "proactive"], env),
+        # Ready once its /metrics answers (when served).
+        ProcessSpec("scheduler", [py, "-m", "proactive"], env, layout.scheduler_metrics_port),
         ProcessSpec("console", [py, "-m", "channels.console"], env, layout.console_port),
         ProcessSpec("rasa", rasa_argv, env, layout.rasa_port, ready_timeout_s=300),
     ]
@@ -152,7 +159,8 @@ def default_layout(settings: Settings) -> Layout:
                   ROOT / "models" / "community.tar.gz", console_port=settings.console_port,
                   voice_port=int(os.environ.get("VOICE_PORT") or 8200),
                   audiosocket_port=int(os.environ.get("VOICE_AUDIOSOCKET_PORT") or 8201),
-                  outbox_metrics_port=int(os.environ.get("OUTBOX_METRICS_PORT") or 9105))
+                  outbox_metrics_port=int(os.environ.get("OUTBOX_METRICS_PORT") or 9105),
+                  scheduler_metrics_port=int(os.environ.get("PROACTIVE_METRICS_PORT") or 9106))
 
 
 def report_taken(taken: list[PortTaken]) -> None:

@@ -5,6 +5,7 @@ import asyncio
 import logging
 
 from bot.metrics import serve_on_port
+from proactive.metrics import report_forever
 from proactive.settings import ProactiveSettings
 from proactive.worker import build_worker, redis_pool
 
@@ -15,11 +16,15 @@ async def main() -> None:
         serve_on_port(settings.metrics_port)
     pool = await redis_pool(settings)
     worker = build_worker(settings, pool)
+    reporting = asyncio.create_task(report_forever(pool, settings.queue_name)) \
+        if settings.metrics_port else None
     try:
         await worker.async_run()
     except asyncio.CancelledError:  # SIGTERM or Ctrl-C: arq stops its own task
         logging.getLogger("proactive").info("scheduler stopped")
     finally:
+        if reporting:
+            reporting.cancel()
         await worker.close()
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from bot.run import Layout, build_specs
+from bot.run import Layout, build_specs, child_env, default_layout
+from bot.settings import Settings
 from proactive.planner import allowance80_reminder, appointment_reminder, pension_reminder
 from proactive.policy import end_of_quiet, in_quiet_hours, pension_due
 
@@ -50,7 +51,16 @@ def test_eightieth_birthday_from_the_id_number_and_never_the_number_itself():
                                 at("2026-12-07T10:00")) is None  # already 80
 
 
-def test_make_run_starts_the_scheduler():
-    layout = Layout(5005, 5055, 8000, None, Path("/tmp/x"), Path("m.tar.gz"))
-    specs = {s.name: s for s in build_specs(layout, "redis://x:1/0", {})}
+def test_make_run_starts_the_scheduler_and_prints_its_metrics_port():
+    layout = Layout(5005, 5055, 8000, None, Path("/tmp/x"), Path("m.tar.gz"),
+                    scheduler_metrics_port=9106)
+    env = child_env(layout, "redis://x:1/0", {})
+    specs = {s.name: s for s in build_specs(layout, "redis://x:1/0", env)}
     assert specs["scheduler"].argv[1:] == ["-m", "proactive"]
+    # served by the scheduler itself, and the supervisor waits for it to answer
+    assert specs["scheduler"].env["PROACTIVE_METRICS_PORT"] == "9106"
+    assert specs["scheduler"].port == 9106
+    assert layout.urls("redis://x:1/0")["Reminder metrics"].startswith("http://127.0.0.1:9106/metrics")
+    assert ("reminder scheduler metrics", 9106) in layout.ports()  # checked before starting
+    # the documented default of `make run`
+    assert default_layout(Settings.from_env({})).scheduler_metrics_port == 9106

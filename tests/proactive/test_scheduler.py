@@ -1,10 +1,13 @@
 """Reminders through the real queue: two scheduler processes, Redis, the WeChat stand-in."""
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
 from tests.proactive.conftest import DAYTIME, NIGHT, wait_until
+from tests.metrics import scrape, value
 from tests.proactive.helpers import appointment_tomorrow, harness, openid
 
 pytestmark = pytest.mark.slow
@@ -98,6 +101,10 @@ async def test_failed_send_is_retried_then_shown_to_staff_once(daytime, day):
         daytime.wechat.failures_left = 0
     assert await day.outcomes(reminder.reminder_id) == ["retry", "retry", "failed"]
     assert daytime.wechat.sent_to(resident) == []
+    # failures are counted at /metrics of whichever scheduler took each try
+    failed = [scrape(f"http://127.0.0.1:{port}/metrics") for port in daytime.metrics_ports]
+    assert sum(value(m, "proactive_messages_total", outcome="failed") or 0 for m in failed) >= 1
+    assert sum(value(m, "proactive_messages_total", outcome="retry") or 0 for m in failed) >= 2
     case = reminder.context["case_number"]
     tasks = [c for c in daytime.callbacks() if c.get("case_number") == case]
     assert len(tasks) == 1 and "提醒未能送达" in (tasks[0].get("note") or "")
@@ -138,6 +145,37 @@ async def test_quiet_hours_delay_a_reminder_to_eight(night):
         expected = h.queue.clock.real_moment(h.queue.clock.now().replace(
             year=2026, month=12, day=8, hour=8, minute=0, second=0, microsecond=0)).timestamp()
         assert score is not None and abs(score / 1000 - expected) < 120
+    finally:
+        await h.close()
+
+
+async def test_scheduler_metrics_show_the_queue_and_each_outcome(night):
+    """What `make run` prints as the scheduler's metrics: the queue waiting (a reminder
+    put off by quiet hours until 08:00), none of it overdue, and the outcome counted."""
+    h = await harness(night, NIGHT)
+    try:
+        [port] = night.metrics_ports
+        before = value(scrape(f"http://127.0.0.1:{port}/metrics"), "proactive_messages_total",
+                       outcome="delayed_quiet") or 0
+        resident = openid()
+        await h.state.grant("wechat", resident, "appointment")
+        reminder = appointment_tomorrow(h, resident, lead_s=0)
+        assert await h.queue.schedule(reminder)
+        assert await wait_until(lambda: h.outcomes(reminder.reminder_id)) == ["delayed_quiet"]
+        waiting = await h.queue.waiting()
+        assert waiting >= 1
+
+        def reported():
+            samples = scrape(f"http://127.0.0.1:{port}/metrics")
+            return samples if value(samples, "proactive_queue_jobs") == waiting else None
+        async def poll():
+            return await asyncio.to_thread(reported)
+        samples = await wait_until(poll, timeout_s=30)
+        assert samples, "the queue depth never reached /metrics"
+        assert value(samples, "proactive_queue_due_jobs") == 0
+        assert value(samples, "proactive_queue_oldest_due_seconds") == 0
+        assert value(samples, "proactive_messages_total", kind="appointment", channel="wechat",
+                     outcome="delayed_quiet") == before + 1
     finally:
         await h.close()
 
