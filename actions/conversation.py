@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.appointment_change import appointment_change
 from actions.corrections import late_correction, repeat_request
 from actions.forms.activity_signup import start_named_signup
 from actions.forms.turn import latest_text, looks_like_answer
@@ -288,7 +289,10 @@ class ActionLateDetails(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        corrected = repeat_request(tracker) or await late_correction(dispatcher, tracker)
+        # 2 answered to an appointment reminder, and the new time asked for after it.
+        corrected = await appointment_change(dispatcher, tracker)
+        if corrected is None:
+            corrected = repeat_request(tracker) or await late_correction(dispatcher, tracker)
         if corrected is None:
             signup = await start_named_signup(latest_text(tracker))
             if signup:

@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.appointment_change import appointment_change
 from actions.forms import values
 from actions.forms.turn import ASKS_AGAIN, now_local
 from actions.forms.spec import LABELS, SPECS, display
@@ -47,6 +48,9 @@ def _new_values(text: str, spec_fields: tuple[str, ...]) -> Dict[str, Any]:
 
 async def late_correction(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Any] | None:
     """Amend the conversation's last filed case; None when this is no correction of one."""
+    changed = await appointment_change(dispatcher, tracker)
+    if changed is not None:  # the answer to 改约's question for the new time
+        return changed
     case_number = tracker.get_slot("last_case_number")
     text = (tracker.latest_message.get("text") or "").strip()
     if not case_number or not CORRECTION.search(text):

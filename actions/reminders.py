@@ -28,6 +28,7 @@ from proactive.texts import CONSENT_ZH
 from state.audience import AudienceIndex, Member
 from state.redis_conn import async_redis
 from state.reminders import ProactiveState, Reminder
+from state.residents import ResidentLinks
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +40,14 @@ ESTATE = re.compile(r"^(.{2,20}?(小区|花园|家园|新村|公寓|大院|苑|�
 
 
 @lru_cache(maxsize=1)
-def _clients() -> tuple[ProactiveState, ReminderQueue, AudienceIndex]:
+def _clients() -> tuple[ProactiveState, ReminderQueue, AudienceIndex, ResidentLinks]:
     settings = Settings.from_env()
     prefix = settings.redis_key_prefix
     redis = async_redis(settings)
     queue = ReminderQueue(ArqRedis.from_url(settings.redis_url), prefix,
                           f"{prefix}:proactive:jobs", Clock.from_env())
-    return ProactiveState(redis, prefix), queue, AudienceIndex(redis, prefix)
+    return (ProactiveState(redis, prefix), queue, AudienceIndex(redis, prefix),
+            ResidentLinks(redis, prefix))
 
 
 def audience_of(slots: dict[str, Any], service: str, channel: str, sender: str) -> dict[str, Any]:
@@ -98,7 +100,7 @@ async def reminder_offer(tracker: Tracker, channel: str, case_number: str | None
     reminders: list[Reminder] = []
     notices = False
     try:
-        state, queue, _ = _clients()
+        state, queue, _, _ = _clients()
         slots = tracker.current_slot_values()
         found = plan(slots, service, case_number, channel, tracker.sender_id,
                      queue.clock.now()) if case_number else []
@@ -109,6 +111,7 @@ async def reminder_offer(tracker: Tracker, channel: str, case_number: str | None
         if reminders or notices or with_profile:
             await state.save_offer(channel, tracker.sender_id, {
                 "profile": with_profile, "reminders": [r.to_json() for r in reminders],
+                "phone": str(slots.get("phone") or ""),
                 "audience": audience_of(slots, service, channel, tracker.sender_id) if notices else None})
     except Exception as exc:  # a reminder is a convenience: the case is filed regardless
         logger.warning("reminder offer unavailable: %s", type(exc).__name__)
@@ -122,7 +125,7 @@ async def under_age_offer(tracker: Tracker, channel: str) -> str | None:
     """An elder not yet 80: offer to remind whoever asked on the 80th birthday."""
     slots = tracker.current_slot_values()
     try:
-        state, queue, _ = _clients()
+        state, queue, _, _ = _clients()
         reminder = allowance80_reminder(str(slots.get("id_number") or ""),
                                         str(slots.get("person_name") or ""), channel,
                                         tracker.sender_id, queue.clock.now())
@@ -136,10 +139,26 @@ async def under_age_offer(tracker: Tracker, channel: str) -> str | None:
     return offer_text(["allowance80"], False)
 
 
+async def requeue_appointment(channel: str, sender: str, case_number: str, service: str,
+                              appointment: datetime) -> bool:
+    """The reminder for an appointment moved to a new time, when the resident still
+    agrees to appointment reminders; True when one is queued."""
+    try:
+        state, queue, _, _ = _clients()
+        if not await state.allowed(channel, sender, "appointment"):
+            return False
+        reminder = appointment_reminder(case_number, service, appointment, channel, sender,
+                                        queue.clock.now())
+        return reminder is not None and (await queue.schedule(reminder) or True)
+    except Exception as exc:  # the appointment is changed regardless
+        logger.warning("reminder for a changed appointment not queued: %s", type(exc).__name__)
+        return False
+
+
 async def answer_offer(channel: str, sender: str, agreed: bool) -> dict[str, Any]:
     """The offer just answered: consent granted (and reminders queued) or declined."""
     try:
-        state, queue, audience = _clients()
+        state, queue, audience, links = _clients()
         offer = await state.take_offer(channel, sender) or {}
         for data in offer.get("reminders", []):
             reminder = Reminder.from_json(data)
@@ -148,6 +167,10 @@ async def answer_offer(channel: str, sender: str, agreed: bool) -> dict[str, Any
                 await queue.schedule(reminder)
             else:
                 await state.decline(channel, sender, reminder.kind)
+        if agreed and offer.get("phone") and (offer.get("reminders") or offer.get("audience")):
+            # The case's phone links this identity to the resident's others, so 退订
+            # said anywhere reaches all of them (state.residents).
+            await links.link(channel, sender, offer["phone"])
         if offer.get("audience"):
             if agreed:
                 await state.grant(channel, sender, "campaign")

@@ -263,7 +263,8 @@ class CommunityRestInput(RestInput):
         collector = CollectingOutputChannel()
         try:
             await on_new_message(UserMessage(text, collector, message.sender,
-                                             input_channel=channel, metadata=message.metadata))
+                                             input_channel=channel, metadata=message.metadata,
+                                             parse_data=handled.parse_data))
         except (asyncio.CancelledError, Exception) as exc:
             # The turn may not have been saved (Redis restarting, a timeout): say so
             # rather than pass on replies the assistant will not remember. Sending the

@@ -2,11 +2,14 @@
 
 One hash per channel identity (`wechat:<openid>`, `rest:<sender>`, ...),
 expiring after PROFILE_TTL_SECONDS without use. Only the fields below are
-kept; nothing about the cases themselves.
+kept; nothing about the cases themselves. The phone also links this identity to
+the resident's others (state.residents), so 退订 and 忘记我的信息 reach all of them.
 """
 from __future__ import annotations
 
 import redis.asyncio as aioredis
+
+from state.residents import ResidentLinks
 
 PROFILE_FIELDS = ("person_name", "phone", "address", "building", "unit", "room")
 
@@ -16,6 +19,7 @@ class ProfileStore:
         self._redis = redis
         self._prefix = f"{prefix}:profile:"
         self._ttl_s = ttl_s
+        self._links = ResidentLinks(redis, prefix)
 
     def _key(self, channel: str, sender_id: str) -> str:
         return f"{self._prefix}{channel}:{sender_id}"
@@ -32,6 +36,8 @@ class ProfileStore:
                 pipe.hset(key, mapping=kept)
                 pipe.expire(key, self._ttl_s)
                 await pipe.execute()
+        if kept.get("phone"):
+            await self._links.link(channel, sender_id, kept["phone"])
         return kept
 
     async def forget(self, channel: str, sender_id: str) -> None:

@@ -99,6 +99,13 @@ class ProactiveState:
             pipe.delete(self._pending_key(channel, sender))
             await pipe.execute()
 
+    async def forget(self, channel: str, sender: str) -> None:
+        """忘记我的信息: consent, answers, the open offer and the pending reply, all gone;
+        with no consent left, nothing scheduled is sent."""
+        await self._redis.delete(self._consent_key(channel, sender),
+                                 self._offer_key(channel, sender),
+                                 self._pending_key(channel, sender))
+
     async def decline(self, channel: str, sender: str, kind: str) -> None:
         """Said no when asked: kept so the question is not asked again."""
         await self._redis.hset(self._consent_key(channel, sender), f"no:{kind}", f"{time.time():.0f}")

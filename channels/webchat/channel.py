@@ -151,7 +151,8 @@ class WebChatInput(InputChannel):
             return response.json({"status": "accepted"}, status=202)
         message = UserMessage(handled.text, self.get_output_channel(), parsed.sender,
                               input_channel=self.name(),
-                              metadata={"channel": "webchat", **handled.metadata})
+                              metadata={"channel": "webchat", **handled.metadata},
+                              parse_data=handled.parse_data)
         task = asyncio.get_running_loop().create_task(self._handle(on_new_message, message))
         _in_flight.add(task)
         task.add_done_callback(_in_flight.discard)

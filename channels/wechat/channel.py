@@ -225,7 +225,8 @@ class WeChatInput(InputChannel):
         await on_new_message(UserMessage(text, collector, message.source, input_channel="wechat",
                                          message_id=str(message.id) if message.id else None,
                                          metadata={"wechat_msg_type": message.type,
-                                                   **handled.metadata}))
+                                                   **handled.metadata},
+                                         parse_data=handled.parse_data))
         reply = compose(collector.messages, self.settings.reply_max_bytes)
         await self.runtime.options.remember(message.source, reply.payloads)
         return reply

@@ -1,5 +1,7 @@
 """Consent to reminders in the dialogue: asked once after filing, in plain words;
 好 grants the kinds named and queues the reminder, 不用 is kept, 退订 withdraws it all."""
+import uuid
+
 import pytest
 import redis
 
@@ -63,3 +65,20 @@ def test_an_elder_under_80_the_applicant_is_offered_the_birthday_reminder(stack,
     jobs = r.zrange(f"{stack.prefix}:proactive:jobs", 0, -1)
     assert len([j for j in jobs if "allowance80:20300312:" in j]) == 1
     assert not any(make_id("19500312") in j for j in jobs)
+
+
+def test_unsubscribe_reaches_the_same_resident_elsewhere_and_forget_clears_it_all(stack, fresh_phone, r):
+    """Two conversations that booked with the same phone and agreed to reminders are one
+    resident: 退订 in one stops the other; 把我的信息删掉 deletes profile and consent."""
+    first, second = f"s-{uuid.uuid4().hex[:12]}", f"s-{uuid.uuid4().hex[:12]}"
+    for sender in (first, second):
+        assert "在预约前一天提醒您" in file_permit(stack, sender, fresh_phone)
+        stack.say(sender, "好")
+    assert "已为您退订" in joined(stack.say(first, "退订"))
+    assert "optout" in r.hgetall(f"{stack.prefix}:proactive:consent:rest:{second}")
+    assert r.hgetall(f"{stack.prefix}:profile:rest:{second}")  # opting out keeps the profile
+
+    assert "已删除" in joined(stack.say(second, "把我的信息删掉"))
+    for sender in (first, second):
+        assert r.hgetall(f"{stack.prefix}:profile:rest:{sender}") == {}
+        assert r.hgetall(f"{stack.prefix}:proactive:consent:rest:{sender}") == {}

@@ -77,21 +77,52 @@ async def test_reminder_once_then_reply_1_confirms_the_appointment(reminder_stac
     assert any("确认按时前往" in n["text"] for n in notes)
 
 
-async def test_reply_2_reaches_the_dialogue_with_the_appointment(reminder_stack, wechat_api, h):
+def case_of(stack, case_number: str) -> dict:
+    answer = httpx.get(f"{stack.backoffice}/api/v1/cases/{case_number}", timeout=10,
+                       headers={"Authorization": f"Bearer {BACKOFFICE_TOKEN}"})
+    answer.raise_for_status()
+    return answer.json()
+
+
+async def test_reply_2_changes_that_appointment_asking_only_the_new_time(reminder_stack, wechat_api, h):
+    """2 lands in the change of the appointment the reminder was about: the case, the
+    service, the elder (masked) and the old time are known; only the new time is asked,
+    checked like the form checks it, and the same case is amended and reminded again."""
     wechat = WeChatSimulator(f"{reminder_stack.rasa}/webhooks/wechat/webhook", TOKEN, AES_KEY, APP_ID)
     openid = random_openid()
     await h.state.grant("wechat", openid, "appointment")
     await h.window.touch(openid)
     case_number = await remind(h, reminder_stack, openid)
     wait_sent(wechat_api, openid, 1)
-    await asyncio.to_thread(wechat.send, text_xml(openid, "2"))
+    answer = await asyncio.to_thread(wechat.send, text_xml(openid, "2"))
+    asked = reply_text(answer, wechat_api, openid, already=1)
+    assert case_number in asked and "居住证" in asked and "测***" in asked
+    assert "想改到什么时间" in asked and "身份证" not in asked and "电话" not in asked
     tracker = await asyncio.to_thread(reminder_stack.tracker, openid)
     [user] = [e for e in tracker["events"] if e["event"] == "user"]
     assert user["metadata"]["reminder"]["case_number"] == case_number
     assert user["text"].startswith("我想改一下")
+    assert tracker["slots"]["last_case_number"] == case_number
+    assert not (tracker.get("active_loop") or {}).get("name")  # no new booking started
     notes = httpx.get(f"{reminder_stack.backoffice}/api/v1/cases/{case_number}/notes", timeout=10,
                       headers={"Authorization": f"Bearer {STAFF_TOKEN}"}).json()
     assert any("要求改约" in n["text"] for n in notes)
+
+    # a Sunday is outside office hours: asked again, with the nearest slots
+    sent = len(wechat_api.sent_to(openid))
+    answer = await asyncio.to_thread(wechat.send, text_xml(openid, "改到这个礼拜天上午十点"))
+    again = reply_text(answer, wechat_api, openid, already=sent)
+    assert again.startswith("改约：") and "回复序号" in again
+    assert case_of(reminder_stack, case_number)["fields"]["appointment_time"] == "2026-12-08T10:00"
+
+    sent = len(wechat_api.sent_to(openid))
+    answer = await asyncio.to_thread(wechat.send, text_xml(openid, "下周三上午十点"))
+    done = reply_text(answer, wechat_api, openid, already=sent)
+    assert f"办件 {case_number} 已改约到12月16日" in done
+    assert case_of(reminder_stack, case_number)["fields"]["appointment_time"] == "2026-12-16T10:00"
+    assert len(reminder_stack.cases(conversation_id=openid)) == 1  # the same case, no second
+    jobs = [j.decode() for j in await h.pool.zrange(h.queue.queue_name, 0, -1)]
+    assert [j for j in jobs if f"appt:{case_number}:202612161000" in j]
 
 
 async def test_unsubscribe_on_wechat_stops_a_queued_reminder(reminder_stack, wechat_api, h):
