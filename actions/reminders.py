@@ -24,7 +24,8 @@ from proactive.planner import (
 )
 from proactive.policy import birth_date
 from proactive.queue import ReminderQueue
-from proactive.texts import CONSENT_ZH
+from proactive.due_dates import DueDate, said_due_date
+from proactive.texts import consent_zh
 from state.audience import AudienceIndex, Member
 from state.redis_conn import async_redis
 from state.reminders import ProactiveState, Reminder
@@ -59,8 +60,17 @@ def audience_of(slots: dict[str, Any], service: str, channel: str, sender: str) 
             "birth_year": born.year if born else 0}
 
 
+def due_said(texts_said: list[str], today: date) -> DueDate | None:
+    """The certification due date the resident gave in this conversation, latest first."""
+    for text in reversed(texts_said):
+        found = said_due_date(text, today)
+        if found:
+            return found
+    return None
+
+
 def plan(slots: dict[str, Any], service: str, case_number: str, channel: str, sender: str,
-         now: datetime) -> list[Reminder]:
+         now: datetime, texts_said: list[str] | None = None) -> list[Reminder]:
     """The reminders this filed case allows, at most one per kind."""
     planned: list[Reminder | None] = []
     when = slots.get("appointment_time")
@@ -69,8 +79,12 @@ def plan(slots: dict[str, Any], service: str, case_number: str, channel: str, se
         planned.append(appointment_reminder(case_number, service, appointment, channel, sender,
                                             now, str(slots.get("phone") or "")))
     if service == "social_security_certification":
-        planned.append(pension_reminder(case_number, str(slots.get("person_name") or ""),
-                                        now.date(), channel, sender, now))
+        said = due_said(texts_said or [], now.date())
+        reminder = pension_reminder(case_number, str(slots.get("person_name") or ""),
+                                    now.date(), channel, sender, now, said)
+        if said:  # the words of the consent question name the resident's date
+            reminder.context["due_zh"] = said.zh()
+        planned.append(reminder)
         id_number = str(slots.get("id_number") or "")
         born = birth_date(id_number)
         if born and _age(born, now.date()) < 80:
@@ -83,9 +97,10 @@ def _age(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def offer_text(kinds: list[str], with_profile: bool) -> str:
+def offer_text(kinds: list[str], with_profile: bool,
+               contexts: dict[str, dict[str, Any]] | None = None) -> str:
     parts = ([PROFILE_PART] if with_profile else []) + (
-        ["、".join(CONSENT_ZH[k] for k in kinds)] if kinds else [])
+        ["、".join(consent_zh(k, (contexts or {}).get(k)) for k in kinds)] if kinds else [])
     tail = "以后回复“退订”随时可以取消提醒。" if kinds else ""
     return f"要不要我{'，并'.join(parts)}？{tail}{OFFER_TAIL}"
 
@@ -102,8 +117,9 @@ async def reminder_offer(tracker: Tracker, channel: str, case_number: str | None
     try:
         state, queue, _, _ = _clients()
         slots = tracker.current_slot_values()
+        said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
         found = plan(slots, service, case_number, channel, tracker.sender_id,
-                     queue.clock.now()) if case_number else []
+                     queue.clock.now(), said) if case_number else []
         open_kinds = await state.unanswered(channel, tracker.sender_id,
                                             [r.kind for r in found] + ["campaign"])
         reminders = [r for r in found if r.kind in open_kinds]
@@ -118,7 +134,8 @@ async def reminder_offer(tracker: Tracker, channel: str, case_number: str | None
         reminders, notices = [], False
     if not reminders and not notices and not with_profile:
         return None
-    return offer_text([r.kind for r in reminders] + (["campaign"] if notices else []), with_profile)
+    return offer_text([r.kind for r in reminders] + (["campaign"] if notices else []), with_profile,
+                      {r.kind: r.context for r in reminders})
 
 
 async def under_age_offer(tracker: Tracker, channel: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from proactive import texts
+from proactive.due_dates import DueDate
 from proactive.policy import (
     APPOINTMENT_REMINDER_AT, DUE_REMINDER_AT, appointment_reminder_time, at_local,
     eightieth_birthday, pension_due,
@@ -40,14 +41,17 @@ def appointment_reminder(case_number: str, service: str, appointment: datetime, 
 
 
 def pension_reminder(case_number: str, person_name: str, certified_on: date, channel: str,
-                     sender: str, now: datetime) -> Reminder:
-    due = pension_due(certified_on)
+                     sender: str, now: datetime, said: DueDate | None = None) -> Reminder:
+    """From the first of the month it falls due: the date the resident gave (`said`),
+    else a year after the certification filed here."""
+    due = said.day if said else pension_due(certified_on)
+    due_zh = said.zh() if said else texts.day_zh(due)
     at = at_local(due.replace(day=1) if due.day > 1 else due, DUE_REMINDER_AT, now.tzinfo)
     elder = mask_name(person_name)
+    context = {"case_number": case_number, "service": "social_security_certification",
+               "elder": elder, "due": due.isoformat(), "due_from": "resident" if said else "filed"}
     return Reminder(f"pension:{case_number}", "pension_cert", channel, sender,
-                    texts.pension_text(elder, texts.day_zh(due)), max(at, now).timestamp(),
-                    {"case_number": case_number, "service": "social_security_certification",
-                     "elder": elder})
+                    texts.pension_text(elder, due_zh), max(at, now).timestamp(), context)
 
 
 def allowance80_reminder(id_number: str, person_name: str, channel: str, sender: str,

@@ -10,6 +10,16 @@ CONSENT_ZH = {
     "campaign": "把社区服务中心的活动和通知发给您",
 }
 
+
+
+def consent_zh(kind: str, context: dict | None = None) -> str:
+    """The consent question's words for one reminder, with the due date the resident gave."""
+    due_zh = (context or {}).get("due_zh")
+    if kind == "pension_cert" and due_zh:
+        return f"在社保待遇资格认证到期（{due_zh}）前提醒您"
+    return CONSENT_ZH[kind]
+
+
 OPT_OUT_HINT = "回复“退订”不再接收提醒。"
 
 

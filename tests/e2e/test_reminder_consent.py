@@ -1,10 +1,12 @@
 """Consent to reminders in the dialogue: asked once after filing, in plain words;
 好 grants the kinds named and queues the reminder, 不用 is kept, 退订 withdraws it all."""
 import uuid
+from datetime import datetime
 
 import pytest
 import redis
 
+from proactive.clock import LOCAL_TZ
 from tests.e2e.test_services import joined, make_id, only_case
 
 pytestmark = pytest.mark.slow
@@ -82,3 +84,25 @@ def test_unsubscribe_reaches_the_same_resident_elsewhere_and_forget_clears_it_al
     for sender in (first, second):
         assert r.hgetall(f"{stack.prefix}:profile:rest:{sender}") == {}
         assert r.hgetall(f"{stack.prefix}:proactive:consent:rest:{sender}") == {}
+
+
+def test_a_certification_due_date_the_resident_gives_replaces_a_year_after(stack, sender, fresh_phone, r):
+    stack.say(sender, "帮我做社保认证，我的认证到明年三月到期")
+    stack.say(sender, "我叫张秀英")
+    stack.say(sender, make_id("19600312"))
+    stack.say(sender, fresh_phone)
+    stack.say(sender, "线上指导就行")
+    offer = joined(stack.say(sender, "对"))
+    case = only_case(stack, sender, "social_security_certification")
+    # the stack runs on the real clock: 明年 is next year from today
+    next_year = datetime.now(LOCAL_TZ).year + 1
+    assert f"在社保待遇资格认证到期（{next_year}年3月）前提醒您" in offer
+    jobs = f"{stack.prefix}:proactive:jobs"
+    assert not [j for j in r.zrange(jobs, 0, -1) if case["case_number"] in j]  # not before 好
+    stack.say(sender, "好")
+    assert "pension_cert" in r.hgetall(f"{stack.prefix}:proactive:consent:rest:{sender}")
+    [(job, score)] = [(j, s) for j, s in r.zrange(jobs, 0, -1, withscores=True)
+                      if f"pension:{case['case_number']}" in j]
+    # due from the first of the month the resident gave, not a year after today's filing
+    expected = datetime(next_year, 3, 1, 9, 30, tzinfo=LOCAL_TZ).timestamp()
+    assert abs(score / 1000 - expected) < 5

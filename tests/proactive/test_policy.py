@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.run import Layout, build_specs, child_env, default_layout
 from bot.settings import Settings
+from proactive.due_dates import DueDate, said_due_date
 from proactive.planner import allowance80_reminder, appointment_reminder, pension_reminder
 from proactive.policy import end_of_quiet, in_quiet_hours, pension_due
 
@@ -64,3 +65,20 @@ def test_make_run_starts_the_scheduler_and_prints_its_metrics_port():
     assert ("reminder scheduler metrics", 9106) in layout.ports()  # checked before starting
     # the documented default of `make run`
     assert default_layout(Settings.from_env({})).scheduler_metrics_port == 9106
+
+
+def test_a_due_date_the_resident_gives_is_read_only_when_it_is_one():
+    today = date(2026, 12, 7)
+    assert said_due_date("我的认证到明年三月到期", today) == DueDate(date(2027, 3, 31), True)
+    assert said_due_date("我妈的社保认证2027年4月15日到期", today) == DueDate(date(2027, 4, 15), False)
+    assert said_due_date("认证三月底到期", today).day == date(2027, 3, 31)  # the next March
+    assert said_due_date("认证到期了吗", today) is None
+    assert said_due_date("下周三上午十点", today) is None
+    assert said_due_date("明年三月", today) is None  # no certification, no due date
+
+
+def test_pension_reminder_uses_the_date_the_resident_gave():
+    said = DueDate(date(2027, 3, 31), True)
+    r = pension_reminder("C3", "张秀英", date(2026, 12, 7), "wechat", "o1", at("2026-12-07T10:00"), said)
+    assert datetime.fromtimestamp(r.due, TZ) == at("2027-03-01T09:30")  # not 2027-12-01
+    assert "2027年3月到期" in r.text and r.context["due_from"] == "resident"
