@@ -101,7 +101,7 @@ def _surname_len(text: str) -> int:
 def read_name(text: str, start: int, need_surname: bool = True) -> tuple[int, int] | None:
     """The span of a name starting at ``start`` (surname + one or two characters)."""
     rest = text[start:]
-    if rest[:1] in _NEVER_FIRST or any(rest.startswith(w) for w in _STOP if len(w) >= 2):
+    if not re.match(_NAME_CHARS, rest[:1]) or rest[:1] in _NEVER_FIRST or any(rest.startswith(w) for w in _STOP if len(w) >= 2):
         return None
     surname = _surname_len(rest)
     if not surname:
@@ -158,7 +158,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     # 家长是我，何静 / 联系人是我 王敏
     ("self", re.compile(r"(?:是我|就是我|我本人)[，,\s]*(?:叫|名叫|名字叫)?[\s:：]*(?P<n>)")),
     # 姓名是 / 名字叫 / 姓名：
-    ("named", re.compile(r"(?<![他她我])(?:姓名|名字|全名|大名)\s*(?:叫做?|是|为|[:：])?[\s:：]*(?P<n>)")),
+    ("named", re.compile(r"(?<![他她我])(?:姓名|名字|全名|大名)\s*(?:叫做?|是|为|[:：])?[\s:：，,]*(?P<n>)")),
 ]
 
 
@@ -187,11 +187,96 @@ def _as_mandarin(text: str) -> str:
     return text
 
 
+# One character of a name explained the way people say it on the phone: its parts (木子李,
+# 口天吴, 草头黄, 三点水的江), a description (三横一竖那个王) or a word that holds it (马路的马,
+# 淑女的淑, 芬芳嘅芬), perhaps led by the character itself (丁是甲乙丙丁的丁).
+_EXPLAINED = re.compile(
+    r"(?:(?P<lead>[\u4e00-\u9fff])是)?(?:"
+    r"(?P<parts>口天吴|耳东陈|弓长张|立早章|木子李|双木林|古月胡|言午许|人可何|子小孙|关耳郑|走肖赵|三横一竖王)"
+    r"|(?:草字头|草头|三点水|单人旁|双人旁|提手旁|女字旁|金字旁|木字旁|王字旁|绞丝旁)的?(?P<r>[\u4e00-\u9fff])"
+    r"|[\u4e00-\u9fff]{1,6}?那个(?P<d>[\u4e00-\u9fff])"
+    r"|(?P<w>[\u4e00-\u9fff]{1,4}?)[的嘅](?P<c>[\u4e00-\u9fff]))")
+_CLAUSE_END = set(" \t\n，。,.！!？?、;；")
+
+
+def _explained_char(m: re.Match) -> str | None:
+    char = m.group("c") or (m.group("parts") or "")[-1:] or m.group("r") or m.group("d")
+    if m.group("w") is not None and char not in m.group("w"):
+        return None
+    if m.group("lead") and m.group("lead") != char:
+        return None
+    return char
+
+
+def _explanation_chain(text: str, start: int) -> tuple[int, str] | None:
+    """(end, characters explained) when explanations run from ``start`` to a clause end,
+    pauses between them or not (淑女的淑芬芳的芬, 木子李 淑女的淑)."""
+    pos, chars = start, ""
+    while True:
+        m = _EXPLAINED.match(text, pos)
+        char = m and _explained_char(m)
+        if not char:
+            break
+        chars += char
+        pos = m.end()
+        following = pos
+        while following < len(text) and text[following] in " ，,、":
+            following += 1
+        m = _EXPLAINED.match(text, following)
+        if following == pos or not (m and _explained_char(m)):
+            if following != pos:
+                break
+            continue
+        pos = following
+    if not chars or (pos < len(text) and text[pos] not in _CLAUSE_END):
+        return None
+    return pos, chars
+
+
+def _holds_in_order(name: str, chars: str) -> bool:
+    at = 0
+    for ch in chars:
+        at = name.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
+def spelled_names(text: str) -> list[tuple[int, int, int]]:
+    """(name start, name end, explanation end) for each name followed by how it is written
+    (李淑芬木子李淑女的淑芬芳的芬, 马福来马路的马福气的福来去的来), pauses or not."""
+    found: list[tuple[int, int, int]] = []
+    start = 2
+    while start < len(text):
+        chain = _explanation_chain(text, start) if text[start] not in _CLAUSE_END else None
+        name_end = start
+        while name_end > 0 and text[name_end - 1] in " ，,":
+            name_end -= 1
+        for size in (3, 2, 4) if chain else ():
+            name = text[max(0, name_end - size):name_end]
+            if len(name) == size and _surname_len(name) and _holds_in_order(name, chain[1]):
+                found.append((name_end - size, name_end, chain[0]))
+                start = chain[0]
+                break
+        start += 1
+    return found
+
+
+def mask_spelling(text: str) -> str:
+    """``text`` with each name's spelling-out blanked, positions unchanged."""
+    for _, name_end, end in spelled_names(text):
+        text = text[:name_end] + "，" * (end - name_end) + text[end:]
+    return text
+
+
 def find_person_names(text: str) -> list[NameMatch]:
     """Every name in ``text`` with its role, in order of position, one per span."""
     found: dict[int, NameMatch] = {}
+    spelled = {start: (start, end) for start, end, _ in spelled_names(text)}
+    text = mask_spelling(text)
     for role, start, rel, need_surname in _candidates(_as_mandarin(text)):
-        span = read_name(text, start, need_surname=need_surname)
+        span = spelled.get(start) or read_name(text, start, need_surname=need_surname)
         if span is None:
             continue
         match = NameMatch(span[0], span[1], text[span[0]:span[1]], role, rel)
@@ -231,6 +316,11 @@ _SPELLING = re.compile(r"(?:[\u4e00-\u9fff]{1,6}[的嘅][\u4e00-\u9fff]|口天�
 def bare_name(text: str) -> str | None:
     """A name given alone in answer to 请问叫什么名字 (张秀英, 叫欧阳娜娜吧), perhaps spelled
     out after it (吴根宝 口天吴 根本的根 宝贝的宝)."""
+    spelled = spelled_names(text)
+    if len(spelled) == 1 and not _FILLER.sub("", re.sub(r"^(?:我叫|叫|是|姓名是|名字是|就叫)", "",
+                                                         text[:spelled[0][0]].strip(" ，,"))):
+        return text[spelled[0][0]:spelled[0][1]]
+    text = mask_spelling(text)
     segments = [seg for seg in re.split(r"[\s，。,.！!？?、;；]+", text) if seg]
     if len(segments) > 1 and all(_SPELLING.search(seg) for seg in segments[1:]):
         text = segments[0]

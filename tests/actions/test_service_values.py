@@ -36,7 +36,8 @@ def test_grade_refuses_with_reason(text):
     assert not check.ok and ("1到6年级" in check.reason or "几年级" in check.reason)
 
 
-@pytest.mark.parametrize("text,count", [("两个人", 2), ("3位", 3), ("我和老伴", 2), ("就我自己", 1), ("4", 4)])
+@pytest.mark.parametrize("text,count", [("两个人", 2), ("3位", 3), ("我和老伴", 2), ("就我自己", 1), ("4", 4),
+                                        ("就我自个儿", 1), ("俺一个", 1)])
 def test_participants(text, count):
     assert sv.check_participants(text).value == count
 

@@ -41,6 +41,12 @@ def test_a_relation_word_alone_is_no_name(text):
     ("我老伴叫周玉芬，周总理的周，玉石的玉，芬芳的芬", "周玉芬"),
     ("沈阿婆，沈惠珍", "沈惠珍"),
     ("家长写我，许志刚", "许志刚"),
+    # a recogniser leaves no pause between the name and how it is written
+    ("高建华高低的高建设的建中华的华", "高建华"),
+    ("我叫马福来马路的马福气的福来去的来", "马福来"),
+    ("丁淑云 丁是甲乙丙丁的丁 白云的云", "丁淑云"),
+    ("我叫张明明天的明", "张明"),
+    ("老人叫江海三点水的江大海的海", "江海"),
 ])
 def test_a_name_spelled_out_or_among_other_words(text, name):
     assert check_person_name(text).value == name
@@ -78,6 +84,8 @@ def test_rooms_and_words_ending_like_estates_are_no_address(text):
     ("今晚7点后 白天上班没人", "2026-12-07T19:00"),
     ("明天下午三点以后", "2026-12-08T15:00"),
     ("从下周一开始送饭，一周三次", "2026-12-14"),
+    ("明儿上午十点以后家里都有人", "2026-12-08T10:00"),
+    ("后儿个上午九点", "2026-12-09T09:00"),
 ])
 def test_times_with_a_start_resolve_to_the_start(text, value):
     assert [m.value for m in find_times(text, MONDAY)] == [value]
