@@ -7,15 +7,21 @@ expiry on idle conversations.
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import logging
 import time
-from typing import Any, Optional, Set
+from typing import Any, Dict, Iterable, List, Optional, Set, Text, Type
 
 import redis
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.settings import Settings
@@ -23,7 +29,169 @@ from bot.settings import Settings
 logger = logging.getLogger(__name__)
 
 
-class UrlRedisTrackerStore(RedisTrackerStore):
+@functools.lru_cache(maxsize=None)
+def _event_class(type_name: Text) -> Optional[Type[Event]]:
+    # Rasa's Event.resolve_by_type walks every Event subclass (inspect.isabstract on
+    # each) for every event it reads: a third of a long conversation's turn.
+    return Event.resolve_by_type(type_name)
+
+
+def events_from_json(lines: Iterable[Text]) -> List[Event]:
+    """Events stored one JSON object each, as Rasa's deserialise_events reads them."""
+    events = []
+    for line in lines:
+        data = json.loads(line)
+        name = data.get("event")
+        if name is None:
+            continue
+        cls = _event_class(name)
+        event = cls._from_parameters(data) if cls else None
+        if event:
+            events.append(event)
+        else:
+            logger.warning("stored event %s could not be read and is left out", name)
+    return events
+
+
+def starts_session(event: Event) -> bool:
+    """Where Rasa splits a conversation into sessions (get_trackers_for_conversation_sessions)."""
+    return isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
+
+
+class AppendingRedisTrackerStore(RedisTrackerStore):
+    """Rasa's Redis tracker store, with a turn's cost that does not grow with the conversation.
+
+    Rasa's RedisTrackerStore keeps a conversation as one JSON document and, on every
+    save, reads and rebuilds it twice (once to find the events to publish, once to
+    merge) and writes all of it again; with its event lookup that made a resident's
+    40th turn cost 2-4 times the 5th. Here a conversation is a Redis list of events,
+    one JSON object each, and a save appends only the events the turn added (and
+    publishes only those); a second key holds where the latest session starts, so a
+    turn reads only the latest session, as Rasa's `retrieve` returns it.
+
+    Anything that is not a continuation of what is stored (events saved by someone
+    else meanwhile, a tracker rebuilt from other events) is merged exactly as Rasa's
+    store merges it and the list rewritten. A conversation stored by Rasa's store
+    (one JSON string) is read as before and becomes a list at its next save.
+    """
+
+    def _session_key(self, sender_id: Text) -> Text:
+        return f"{self.key_prefix.rsplit(':', 2)[0]}:session_start:{sender_id}"
+
+    def _stored(self, sender_id: Text, fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        key = self.key_prefix + sender_id
+        start = 0 if fetch_all_sessions else int(self.red.get(self._session_key(sender_id)) or 0)
+        lines = self.red.lrange(key, start, -1)
+        if not lines:
+            return None
+        tracker = self.init_tracker(sender_id)
+        if start > 0:  # the latest of several sessions, built as Rasa builds it
+            for event in events_from_json(lines):
+                tracker.update(event)
+        else:
+            tracker.recreate_from_dialogue(Dialogue(sender_id, events_from_json(lines)))
+        return tracker
+
+    async def _retrieve(self, sender_id: Text,
+                        fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        try:
+            return self._stored(sender_id, fetch_all_sessions)
+        except redis.ResponseError as err:
+            if "WRONGTYPE" not in str(err):
+                raise
+            return await super()._retrieve(sender_id, fetch_all_sessions)  # Rasa's own format
+
+    async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
+        timeout = timeout or self.record_exp
+        key, session_key = self.key_prefix + tracker.sender_id, self._session_key(tracker.sender_id)
+        with self.red.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key, session_key)
+                    new_events = self._append_or_rewrite(pipe, key, session_key, tracker, timeout)
+                    break
+                except redis.WatchError:
+                    continue  # saved by someone else between our read and write: read again
+        if self.event_broker:
+            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
+    def _append_or_rewrite(self, pipe: Any, key: Text, session_key: Text,
+                           tracker: DialogueStateTracker, timeout: Optional[float]) -> List[Event]:
+        """The events this save adds, written in one transaction (`pipe` is watching)."""
+        if pipe.type(key) not in ("list", "none"):
+            return self._rewrite(pipe, key, session_key, tracker, timeout)
+        stored = pipe.llen(key)
+        start = int(pipe.get(session_key) or 0)
+        last = json.loads(pipe.lindex(key, -1)) if stored else None
+        events = list(tracker.events)
+        # The tracker holds either the latest session (what a turn retrieved) or all of it.
+        known = next((n for n in (stored - start, stored)
+                      if n == 0 == stored or (0 < n <= len(events) and _same(events[n - 1], last))),
+                     None)
+        if known is None:
+            return self._rewrite(pipe, key, session_key, tracker, timeout)
+        new_events = events[known:]
+        pipe.multi()
+        if new_events:
+            pipe.rpush(key, *(json.dumps(e.as_dict()) for e in new_events))
+        starts = [stored + i for i, e in enumerate(new_events) if starts_session(e)]
+        if starts:
+            pipe.set(session_key, starts[-1])
+        _expire(pipe, (key, session_key), timeout)
+        pipe.execute()
+        return new_events
+
+    def _rewrite(self, pipe: Any, key: Text, session_key: Text,
+                 tracker: DialogueStateTracker, timeout: Optional[float]) -> List[Event]:
+        """Rasa's save: merge with what is stored, publish what the last session lacked."""
+        prior_all = self._read_any(pipe, key, tracker.sender_id, fetch_all_sessions=True)
+        prior_session = self._read_any(pipe, key, tracker.sender_id, fetch_all_sessions=False)
+        offset = len(prior_session.events) if prior_session else 0
+        new_events = list(tracker.events)[offset:]
+        merged = self._merge_trackers(prior_all, tracker) if prior_all else tracker
+        events = list(merged.events)
+        starts = [i for i, e in enumerate(events) if starts_session(e)]
+        pipe.multi()
+        pipe.delete(key, session_key)
+        if events:
+            pipe.rpush(key, *(json.dumps(e.as_dict()) for e in events))
+        if starts and starts[-1] > 0:
+            pipe.set(session_key, starts[-1])
+        _expire(pipe, (key, session_key), timeout)
+        pipe.execute()
+        return new_events
+
+    def _read_any(self, pipe: Any, key: Text, sender_id: Text,
+                  fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        if pipe.type(key) == "string":
+            tracker = self.deserialise_tracker(sender_id, pipe.get(key))
+            if tracker is None or fetch_all_sessions:
+                return tracker
+            sessions = rasa_sessions(tracker)
+            return sessions[-1] if len(sessions) > 1 else tracker
+        return self._stored(sender_id, fetch_all_sessions)
+
+
+def rasa_sessions(tracker: DialogueStateTracker) -> List[DialogueStateTracker]:
+    from rasa.shared.core.trackers import get_trackers_for_conversation_sessions
+
+    return get_trackers_for_conversation_sessions(tracker)
+
+
+def _same(event: Event, stored: Optional[Dict[Text, Any]]) -> bool:
+    return bool(stored) and event.type_name == stored.get("event") \
+        and event.timestamp == stored.get("timestamp")
+
+
+def _expire(pipe: Any, keys: Iterable[Text], timeout: Optional[float]) -> None:
+    for key in keys:
+        if timeout:
+            pipe.expire(key, int(timeout))
+        else:
+            pipe.persist(key)
+
+
+class UrlRedisTrackerStore(AppendingRedisTrackerStore):
     def __init__(
         self,
         domain: Domain,

@@ -1,0 +1,158 @@
+"""The appending Redis tracker store (bot/redis_stores.py) keeps, returns and publishes
+what Rasa's RedisTrackerStore does, across sessions, merges and Rasa's own stored format."""
+from __future__ import annotations
+
+import uuid
+from typing import Iterator
+
+import pytest
+import redis
+from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, SessionStarted,
+                                     SlotSet, UserUttered)
+
+from bot.embedded_redis import free_port
+from bot.redis_stores import AppendingRedisTrackerStore
+from tests.hardening.conftest import start_redis, stop_redis
+
+DOMAIN = Domain.from_dict({
+    "slots": {"phone": {"type": "text", "mappings": [{"type": "custom"}]},
+              "address": {"type": "text", "mappings": [{"type": "custom"}]}},
+})
+
+
+class Published:
+    def __init__(self) -> None:
+        self.events: list[dict] = []
+
+    def publish(self, event: dict) -> None:
+        self.events.append(event)
+
+
+@pytest.fixture(scope="module")
+def redis_port(tmp_path_factory) -> Iterator[int]:
+    port = free_port()
+    proc = start_redis(port, tmp_path_factory.mktemp("redis"))
+    yield port
+    stop_redis(proc)
+
+
+def stores(port: int) -> tuple[RedisTrackerStore, AppendingRedisTrackerStore]:
+    tag = uuid.uuid4().hex[:8]
+    rasa = RedisTrackerStore(DOMAIN, port=port, key_prefix=f"r{tag}", event_broker=Published())
+    ours = AppendingRedisTrackerStore(DOMAIN, port=port, key_prefix=f"a{tag}",
+                                      event_broker=Published(), record_exp=600)
+    return rasa, ours
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        self.t += 1.25
+        return self.t
+
+
+def session_start(clock: Clock) -> list:
+    return [ActionExecuted("action_session_start", timestamp=clock()), SessionStarted(timestamp=clock()),
+            ActionExecuted("action_listen", timestamp=clock())]
+
+
+def turn(clock: Clock, text: str, phone: str | None = None) -> list:
+    events = [UserUttered(text, {"name": "repair", "confidence": 0.9}, timestamp=clock()),
+              ActionExecuted("property_repair_form", timestamp=clock()),
+              ActiveLoop("property_repair_form", timestamp=clock())]
+    if phone:
+        events.append(SlotSet("phone", phone, timestamp=clock()))
+    return events + [BotUttered(f"您说的是{text}", timestamp=clock()),
+                     ActionExecuted("action_listen", timestamp=clock())]
+
+
+async def save_turn(store, sender: str, events: list, full: bool = False):
+    """What a turn does: retrieve (the latest session, or all of it), add events, save."""
+    tracker = await (store.retrieve_full_tracker(sender) if full else store.retrieve(sender))
+    tracker = tracker or store.init_tracker(sender)
+    for event in events:
+        tracker.update(event)
+    await store.save(tracker)
+
+
+async def assert_same(rasa, ours, sender: str) -> None:
+    for read in ("retrieve", "retrieve_full_tracker"):
+        theirs, mine = await getattr(rasa, read)(sender), await getattr(ours, read)(sender)
+        assert [e.as_dict() for e in mine.events] == [e.as_dict() for e in theirs.events], read
+        assert mine.current_state() == theirs.current_state(), read
+    assert ours.event_broker.events == rasa.event_broker.events
+
+
+async def test_turns_over_two_sessions_are_kept_returned_and_published_as_rasa_does(redis_port):
+    rasa, ours = stores(redis_port)
+    sender, clock = f"u{uuid.uuid4().hex[:8]}", Clock()
+    steps = [(session_start(clock), False), (turn(clock, "水管漏了", "13812345678"), False),
+             (turn(clock, "3号楼"), False),
+             # a second session: the phone is carried over, only this session is returned
+             (session_start(clock) + [SlotSet("phone", "13812345678", timestamp=clock())], False),
+             (turn(clock, "还有一件事"), False), (turn(clock, "地址改一下"), True)]
+    for events, full in steps:
+        for store in (rasa, ours):
+            await save_turn(store, sender, events, full)
+        if full:
+            # Saving the whole conversation, Rasa's store publishes again every event
+            # beyond the latest session's length (the first session's among them); the
+            # event stream should get each event once, and gets only this turn's here.
+            published = ours.event_broker.events[-len(events):]
+            assert [{k: v for k, v in p.items() if k != "sender_id"} for p in published] == [
+                e.as_dict() for e in events]
+            rasa.event_broker.events = list(ours.event_broker.events)
+        await assert_same(rasa, ours, sender)
+    mine = await ours.retrieve(sender)
+    assert mine.events[0].action_name == "action_session_start" and len(mine.events) < len(
+        (await ours.retrieve_full_tracker(sender)).events)
+    assert mine.get_slot("phone") == "13812345678"
+
+
+async def test_a_save_appends_only_the_turns_events(redis_port):
+    _, ours = stores(redis_port)
+    sender, clock = f"u{uuid.uuid4().hex[:8]}", Clock()
+    await save_turn(ours, sender, session_start(clock) + turn(clock, "水管漏了"))
+    client = redis.Redis(port=redis_port, decode_responses=True)
+    key = ours.key_prefix + sender
+    first = client.lrange(key, 0, -1)
+    await save_turn(ours, sender, turn(clock, "3号楼", "13812345678"))
+    after = client.lrange(key, 0, -1)
+    assert after[:len(first)] == first and len(after) == len(first) + 6
+    assert 0 < client.ttl(key) <= 600
+
+
+async def test_events_saved_by_someone_else_meanwhile_are_merged_as_rasa_merges(redis_port):
+    rasa, ours = stores(redis_port)
+    sender, clock = f"u{uuid.uuid4().hex[:8]}", Clock()
+    opening = session_start(clock)
+    for store in (rasa, ours):
+        await save_turn(store, sender, opening)
+    late, other = turn(clock, "我先说的"), turn(clock, "别人插进来的")
+    for store in (rasa, ours):
+        stale = await store.retrieve(sender)
+        await save_turn(store, sender, other)  # saved while `stale` was being worked on
+        for event in late:
+            stale.update(event)
+        await store.save(stale)
+    await assert_same(rasa, ours, sender)
+
+
+async def test_a_conversation_in_rasas_own_format_is_read_and_kept(redis_port):
+    rasa, _ = stores(redis_port)
+    ours = AppendingRedisTrackerStore(DOMAIN, port=redis_port, key_prefix=rasa.key_prefix.split(":")[0],
+                                      event_broker=Published())
+    sender, clock = f"u{uuid.uuid4().hex[:8]}", Clock()
+    await save_turn(rasa, sender, session_start(clock) + turn(clock, "水管漏了", "13812345678"))
+    before = [e.as_dict() for e in (await rasa.retrieve(sender)).events]
+    assert [e.as_dict() for e in (await ours.retrieve(sender)).events] == before
+    await save_turn(ours, sender, turn(clock, "3号楼"))
+    client = redis.Redis(port=redis_port, decode_responses=True)
+    assert client.type(ours.key_prefix + sender) == "list"
+    kept = [e.as_dict() for e in (await ours.retrieve(sender)).events]
+    assert kept[:len(before)] == before and len(kept) == len(before) + 5
+    assert (await ours.retrieve(sender)).get_slot("phone") == "13812345678"
