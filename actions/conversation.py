@@ -276,6 +276,11 @@ class ActionStartOfferedService(Action):
         # What the question already said (社保认证能上门吗 → home_visit) is not asked again.
         asked = next((e for e in reversed(tracker.events[:-1]) if e.get("event") == "user"
                       and (e.get("parse_data") or {}).get("intent", {}).get("name") == "faq"), None)
+        if service == "activity_signup" and asked:
+            # 义诊进社区是下礼拜一吧？我们想一起去 → 好: the activity asked about is the one wanted.
+            signup = await start_named_signup(asked.get("text") or "")
+            if signup:
+                return [SlotSet("offered_service", None)] + signup
         carried = [SlotSet(e["entity"], e["value"]) for e in ((asked or {}).get("parse_data") or {}).get("entities", [])
                    if e.get("entity") in _CHOICE_ENTITIES]
         return carried + [SlotSet("offered_service", None), FollowupAction(f"{service}_form")]

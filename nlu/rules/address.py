@@ -39,7 +39,8 @@ _NUM = rf"(?<![\d{_CN}])(?:\d{{1,4}}|[{_CN}]{{1,6}})(?![\d{_CN}])"
 _LETTER = r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
 _AREA = (r"楼道|楼梯间?|电梯间?|电梯|单元门|楼门|门口|楼下|楼顶|顶楼|天台|地下室|地下车库|车库|大厅"
          r"|[东南西北正后侧大]门口?|停车场|车棚|广场|健身区|垃圾站|花园|绿化带|走廊")
-_SEP = r"[\s的,，]{0,2}"
+# Between parts: a pause, 的, or a filler a recogniser writes down (3座 嗯 1205).
+_SEP = r"(?:[\s的,，]|嗯|呃|啊|那个){0,3}"
 
 # Named parts: a name (read backwards from the suffix) and the suffix.
 _DISTRICT_SUFFIX = r"街道|镇|乡|新区|(?<![小社园校片厂])区(?!域)"
@@ -74,10 +75,10 @@ _NEXT = {
     None: ("building", "unit", "room", "area"),
     # (the order is the order of preference where two readings fit)
     "district": ("district", "road", "estate", "building", "zone"),
-    "road": ("road_no", "lane", "estate", "building", "room"),
+    "road": ("road_no", "lane", "estate", "zone", "building", "road", "room"),
     "road_no": ("estate", "building", "unit", "floor", "room", "area"),
     "lane": ("building", "lane", "floor", "room"),
-    "estate": ("estate", "phase", "zone", "building", "unit", "area", "road_no"),
+    "estate": ("estate", "phase", "zone", "building", "unit", "area", "road_no", "lane"),
     "phase": ("zone", "building", "estate"),
     "zone": ("building", "estate"),
     "building": ("unit", "floor", "room", "area"),
@@ -147,11 +148,14 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
             numbered_village = (kind == "estate" and m.group(0) in ("村", "区", "街坊") and (
                 re.fullmatch(_NUM, name) or re.search(r"[\u4e00-\u9fff][一二三四五六七八九十]$", name))) or (
                 kind == "road" and re.search(r"[\u4e00-\u9fff]{2}[一二三四五六七八九]$", name))
-            if _NOT_PLACE_NAMES.match(name) or _RELATIVE_PLACE.search(name) or (re.search(_NUM + r"$", name) and not numbered_village) \
+            # 劲松八区, 和平街十一区: a numbered area of an estate, not a district.
+            numbered_area = kind == "district" and m.group(0) == "区" and re.search(
+                r"[\u4e00-\u9fff](?:[一二三四五六七八九十]{1,3}|\d{1,2})$", name)
+            if _NOT_PLACE_NAMES.match(name) or _RELATIVE_PLACE.search(name) or (re.search(_NUM + r"$", name) and not (numbered_village or numbered_area)) \
                     or name in _NOT_ESTATES \
                     or any(name.endswith(w) for w in _INDOOR):
                 continue
-            part = _Part(kind, pos, m.end(), suffix=m.group(0))
+            part = _Part("estate" if numbered_area else kind, pos, m.end(), suffix=m.group(0))
             if best is None or part.end > best.end:
                 best = part
     return best
