@@ -10,6 +10,9 @@ are synthesised a sentence at a time, so the first plays while the rest is made.
 DTMF keys and upstream text become Utterances directly. A watchdog task
 handles silence (reprompt, then a polite hang-up) and transfers the call when
 the conversation was handed to staff from elsewhere (the console).
+The opening is the greeting and then any case status changes kept for the
+caller's number since their last call (state/phone_updates.py); they count as
+heard when the opening's mark ("greeting") is reached, i.e. played to the end.
 """
 from __future__ import annotations
 
@@ -22,11 +25,12 @@ from typing import Any, Callable
 from prometheus_client import Histogram
 
 from bot.metrics import LATENCY_BUCKETS
+from state.phone_updates import Update
 from voice import hints, prompts
 from voice.frames import AudioIn, AudioOut, Dtmf, Event, Frame, Hangup, Mark, TextIn, Utterance
 from voice.output import Output, Transport
 from voice.privacy import mask_number
-from voice.spoken import speech_chunks, spoken_reply
+from voice.spoken import speakable, speech_chunks, spoken_reply
 from voice.vad import StreamingVad
 
 logger = logging.getLogger(__name__)
@@ -148,7 +152,11 @@ class Call:
         gone = asyncio.create_task(self.caller_gone.wait())
         try:
             await self.prompt("greeting", prompts.GREETING)
-            self.output.put(Mark("greeting"))
+            news = await self._tell_updates()
+            played = asyncio.Event()
+            self.output.put(Mark("greeting", played=played))
+            if news:
+                workers.append(asyncio.create_task(self._updates_heard(played, news)))
             done, _ = await asyncio.wait({output, gone}, return_when=asyncio.FIRST_COMPLETED)
             if output in done and not gone.done():
                 # The outcome first: the dialplan reads it as soon as the line drops.
@@ -162,6 +170,41 @@ class Call:
             await asyncio.gather(output, gone, *workers, return_exceptions=True)
         logger.info("call %s ended: %s", self.info.call_id, self.outcome.get("action"))
         return self.outcome
+
+    async def _tell_updates(self) -> list[Update]:
+        """Case news kept for this caller since their last call, queued to be spoken
+        right after the greeting (part of the opening, before its mark)."""
+        store, number = self.services.updates, self.info.caller_number
+        if store is None or not number:
+            return []
+        try:
+            await store.remember_call(self.info.sender, number)
+            news = await store.pending(number)
+        except Exception as exc:  # the call goes on; the news waits for another call
+            logger.warning("case news for call %s not read: %s", self.info.call_id,
+                           type(exc).__name__)
+            return []
+        if not news:
+            return []
+        logger.info("call %s: %d case update(s) to tell", self.info.call_id, len(news))
+        words = "".join([prompts.UPDATES_BEFORE, *(u.text for u in news), prompts.UPDATES_AFTER])
+        epoch = self.output.epoch
+        await self.say([speakable(words)], self.info.sender)  # case numbers: not a shared cache entry
+        if self.output.epoch != epoch:
+            return []  # the caller spoke while it was being made: told at the next call
+        # Announced once all of it is queued, just before the opening's mark.
+        await self.transport.send_event({"event": "prompt", "name": "updates", "text": words})
+        return news
+
+    async def _updates_heard(self, played: asyncio.Event, news: list[Update]) -> None:
+        """Mark the news heard once the opening has played to the end (a caller who
+        speaks over it or hangs up first hears it at the next call)."""
+        try:
+            await played.wait()
+        finally:
+            if played.is_set():  # also when the call ends just after
+                await asyncio.shield(self.services.updates.heard(self.info.caller_number, news))
+                logger.info("call %s: case updates told", self.info.call_id)
 
     async def prompt(self, name: str, text: str) -> None:
         """One of the gateway's own prompts (not the assistant's), announced to the transport."""

@@ -51,8 +51,10 @@ class AudioOut(Frame):
 
 @dataclass
 class Mark(Frame):
-    """Sent to the transport once the audio queued before it has played."""
+    """Sent to the transport once the audio queued before it has played; `played` is
+    set then too (an interrupt drops the audio and the mark, so it is never set)."""
     name: str
+    played: Any = None  # an asyncio.Event
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from state.phone_updates import PhoneUpdates
 from state.ratelimit import RateLimiter, client_ip
 from voice.assistant import Assistant
 from voice.call import Call, CallInfo
@@ -30,6 +31,7 @@ class Services:
     http: httpx.AsyncClient
     redis: Any
     limiter: RateLimiter
+    updates: PhoneUpdates | None = None  # case news kept for callers' next calls
     active: dict[str, Call] = field(default_factory=dict)
 
     async def close(self) -> None:
@@ -61,7 +63,8 @@ async def build_services(settings: VoiceSettings) -> Services:
                     synthesizer, transcriber, vad_model,
                     CallStore(redis, settings.redis_key_prefix),
                     HandoffQueue(redis, settings.redis_key_prefix), http, redis,
-                    RateLimiter(redis, f"{settings.redis_key_prefix}:ratelimit:voice"))
+                    RateLimiter(redis, f"{settings.redis_key_prefix}:ratelimit:voice"),
+                    PhoneUpdates(redis, settings.redis_key_prefix))
 
 
 async def warm_prompts(synthesizer) -> None:

@@ -85,6 +85,8 @@ class Output:
                 await self._play(frame.audio, self.epoch)
             elif isinstance(frame, Mark):
                 await self._transport.send_event({"event": "mark", "name": frame.name})
+                if frame.played is not None:
+                    frame.played.set()
             elif isinstance(frame, Event):
                 await self._transport.send_event(frame.payload)
             elif isinstance(frame, Hangup):

@@ -6,3 +6,6 @@ TRANSFERRING = "正在为您转接工作人员，请稍候。"
 NOT_HEARD = "抱歉，我没有听清，请您再说一遍。"
 TROUBLE = "抱歉，系统暂时有点忙，正在为您转接工作人员。"
 BUSY = "抱歉，当前来电较多，请稍后再拨。"
+# Around the case news kept for a caller, spoken after the greeting.
+UPDATES_BEFORE = "先告诉您办件的最新情况。"
+UPDATES_AFTER = "请问有什么可以帮您？"

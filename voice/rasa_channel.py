@@ -18,6 +18,10 @@ caller_number would put someone else's phone number on a case.
 Everything else is the REST channel's (channels/rest.py): the per-IP and
 per-sender rate limits (429), the body limit (413), the payload checks (400),
 the cut of long messages and the 503 when a turn fails.
+
+Status changes of cases filed on the phone (channels/notify.py) cannot be pushed
+to a caller: this channel's sender keeps them for the caller's next call
+(state/phone_updates.py), where the gateway speaks them after the greeting.
 """
 from __future__ import annotations
 
@@ -25,12 +29,18 @@ import logging
 import os
 import secrets
 from dataclasses import replace
-from typing import Any, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.settings import Settings
+from channels.notify import register_sender, spoken_status
 from channels.rest import CommunityRestInput, WebhookMessage, refusal
+from state.phone_updates import PhoneUpdates
+from state.redis_conn import async_redis
 
 logger = logging.getLogger(__name__)
 METADATA_KEYS = ("caller_number", "call_id", "transport")
@@ -67,6 +77,23 @@ class VoiceInput(CommunityRestInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VoiceInput":
         return cls(os.environ.get(TOKEN_SETTING) or None)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        register_sender(self.name(), self.keep_for_next_call, words=spoken_status)
+        return super().blueprint(on_new_message)
+
+    def _updates(self) -> PhoneUpdates:
+        # Built on first use, inside the server's event loop.
+        if getattr(self, "_phone_updates", None) is None:
+            settings = Settings.from_env()
+            self._phone_updates = PhoneUpdates(async_redis(settings), settings.redis_key_prefix)
+        return self._phone_updates
+
+    async def keep_for_next_call(self, conversation_id: str, text: str) -> None:
+        """A case status change for a caller: kept until their next call speaks it."""
+        if not await self._updates().keep(conversation_id, text):
+            logger.info("status change not kept for a phone case: the call's caller number "
+                        "is not known (withheld, or the call is too old)")
 
     def refuse_caller(self, request: Request) -> Optional[HTTPResponse]:
         if token_matches(bearer_token(request.headers.get("authorization")), self._token):
