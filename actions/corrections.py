@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointment_change import appointment_change
 from actions.forms import values
+from actions.forms.amend import amendments
 from actions.forms.turn import ASKS_AGAIN, now_local
 from actions.forms.spec import LABELS, SPECS, display
 from actions.handover import describe_iso
@@ -46,6 +47,17 @@ def _new_values(text: str, spec_fields: tuple[str, ...]) -> Dict[str, Any]:
     return found
 
 
+def _partial_values(text: str, spec_fields: tuple[str, ...], tracker: Tracker) -> Dict[str, Any]:
+    """刚才身份证后四位说错了，是0435: the filed value (kept in this conversation) with the part
+    said changed; the back office only shows it masked."""
+    held = {f: _last_value(tracker, f) for f in ("id_number", "phone", "address") if f in spec_fields}
+    changed = amendments(text, {f: v for f, v in held.items() if v})
+    address = values.find_address(changed["address"]) if "address" in changed else None
+    if address:
+        changed.update(building=address.building, unit=address.unit, room=address.room)
+    return changed
+
+
 async def late_correction(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Any] | None:
     """Amend the conversation's last filed case; None when this is no correction of one."""
     changed = await appointment_change(dispatcher, tracker)
@@ -62,7 +74,8 @@ async def late_correction(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         logger.warning("case for a late correction unavailable: %s", type(exc).__name__)
         case = None
     spec = SPECS.get((case or {}).get("service", ""))
-    changes = _new_values(text, spec.fields if spec else ("phone", "address", "person_name"))
+    fields = spec.fields if spec else ("phone", "address", "person_name")
+    changes = _new_values(text, fields) or _partial_values(text, fields, tracker)
     try:
         if changes:
             await backoffice.amend_case(case_number, changes, note="居民在提交后更正")

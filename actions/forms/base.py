@@ -19,6 +19,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.forms import values
+from actions.forms.amend import amendments
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
 from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
@@ -185,6 +186,10 @@ class ServiceForm(FormValidationAction):
         is_choice = values.choose_by_number(text, list(range(9))) is not None
         interrupts = latest_intent(tracker) in INTERRUPTING_INTENTS and not (
             is_choice or looks_like_answer(requested, text))
+        if requested == "confirm" and text:
+            amended = self.amended_at_readback(text, filled_now, tracker)
+            if amended:
+                return events + amended
         if not requested or requested in filled_now or not text or interrupts:
             return events
         if requested in OFFERABLE and latest_intent(tracker) in ("affirm", "deny"):
@@ -195,6 +200,14 @@ class ServiceForm(FormValidationAction):
         if raw is not None:
             events.append(SlotSet(requested, raw))
         return events
+
+    def amended_at_readback(self, text: str, filled_now: set, tracker: Tracker) -> List[EventType]:
+        """是601不是501 / 身份证后四位是0435 / 门牌是32号院: the whole new value, from the
+        value held and the part said (checked by the field's validator like any answer)."""
+        fields = [f for f in ("id_number", "phone", "address") if f in self.slots(tracker)
+                  and f not in filled_now and tracker.get_slot(f)]
+        changed = amendments(text, {f: tracker.get_slot(f) for f in fields})
+        return [SlotSet(field, value) for field, value in changed.items() if field in fields]
 
     async def profile_answer(self, slot: str, tracker: Tracker) -> List[EventType] | None:
         """是 / 不是 to a remembered value the form offered."""

@@ -338,3 +338,35 @@ def complete_address(said: str, known: str) -> str:
     tail = next((start for kind, start, _ in old.parts if kind in below), None)
     kept = old.text[tail - old.start:] if tail is not None else ""
     return old.text[:cut - old.start] + new.text + kept
+
+
+# Parts a correction may name on its own (门牌是32号院, 是5栋, 房号1202室), with the word that
+# makes a bare number that part.
+_OWN_PARTS = ("road_no", "lane", "zone", "phase", "building", "unit", "floor", "room")
+
+
+def replace_address_part(known: str, said: str) -> str | None:
+    """``known`` with the one numbered part ``said`` names replaced (西城区百花深处胡同23号院 +
+    门牌是32号院 → …32号院); None when ``said`` names no part of that address or several."""
+    old = find_address(known)
+    if old is None:
+        return None
+    held = {kind: (start, end) for kind, start, end in old.parts if kind in _OWN_PARTS}
+    ascii_said = fullwidth_to_ascii(said)
+    found: dict[str, str] = {}
+    for pos in range(len(ascii_said)):
+        if pos and (ascii_said[pos - 1].isdigit() or ascii_said[pos - 1] in _CN):
+            continue
+        for kind in held:
+            part = _numbered_at(ascii_said, pos, (kind,))
+            if part is None or not part.suffix and not (kind == "road_no" and "号" in ascii_said[pos:part.end]):
+                continue
+            if kind == "room" and part.suffix == "号" and "门牌" not in ascii_said:
+                continue  # 32号 is a house number unless the old address has no other place for it
+            found.setdefault(kind, ascii_said[pos:part.end].strip())
+    if len(found) != 1:
+        return None
+    kind, new = next(iter(found.items()))
+    start, end = held[kind]
+    text = fullwidth_to_ascii(known)
+    return known[:start] + new + known[end:] if text[start:end].strip() != new else None
