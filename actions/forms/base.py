@@ -8,6 +8,7 @@ times, choices, confirmation) live here once.
 from __future__ import annotations
 
 import inspect
+import re
 import logging
 from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
@@ -316,11 +317,36 @@ class ServiceForm(FormValidationAction):
                          domain: DomainDict) -> Dict[str, Any]:
         # A correction at the read-back may name only the part that was wrong.
         known = previous_value("address", tracker) \
-            if tracker.get_slot("requested_slot") == "confirm" else None
+            if tracker.get_slot("requested_slot") == "confirm" else self.door_number_asked(tracker)
         # 不是东单元，是西单元，幸福里小区7号楼西单元502: the address meant, not the first said
         said = values.said_address(latest_text(tracker))
         check = values.check_address(said if said and str(value) in latest_text(tracker) else str(value), known)
+        if check.ok and self.door_number_missing(check.value, tracker):
+            return self._reject("address", f"请再说一下“{check.value}”的门牌号，"
+                                           f"例如“{check.value}3号楼2单元502”或“12号302房”。", dispatcher, tracker)
         return self._result("address", check, dispatcher, tracker)
+
+    # Services that go to the resident's door: a place with no number (我租在石牌村) is asked
+    # once more for the door number; a place for all (小区东门的路灯) is not.
+    home_address = False
+
+    def door_number_missing(self, address: str, tracker: Tracker) -> bool:
+        if not self.home_address or tracker.get_slot("requested_slot") == "confirm" \
+                or (tracker.get_slot("validation_failures") or {}).get("address") \
+                or re.search(r"[0-9０-９一二三四五六七八九十两幺]", address):
+            return False
+        if "public_facility" in (tracker.get_slot("repair_category"), repair_category_of(latest_text(tracker))):
+            return False
+        match = values.find_address(address)
+        return not (match and any(kind == "area" for kind, _, _ in match.parts))
+
+    @staticmethod
+    def door_number_asked(tracker: Tracker) -> str | None:
+        """The place said before the door number was asked for, which the answer completes."""
+        if not (tracker.get_slot("validation_failures") or {}).get("address"):
+            return None
+        return next((e.get("value") for e in reversed(tracker.events) if e.get("event") == "slot"
+                     and e.get("name") == "address" and e.get("value")), None)
 
     def validate_repair_category(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:

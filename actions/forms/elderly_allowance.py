@@ -17,6 +17,7 @@ from actions.reminders import under_age_offer
 
 class ValidateElderlyAllowanceForm(ServiceForm):
     service = "elderly_allowance"
+    home_address = True
 
     def slots(self, tracker: Tracker) -> List[str]:
         return ["person_name", "id_number", "phone", "address"]

@@ -15,6 +15,7 @@ from actions.forms.submit import SubmitService
 
 class ValidateElderlyHomeServiceForm(ServiceForm):
     service = "elderly_home_service"
+    home_address = True
 
     def slots(self, tracker: Tracker) -> List[str]:
         return ["service_type", "person_name", "address", "phone", "appointment_time", "frequency"]

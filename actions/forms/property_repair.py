@@ -71,6 +71,7 @@ def _trim(text: str) -> str:
 
 class ValidatePropertyRepairForm(ServiceForm):
     service = "property_repair"
+    home_address = True
 
     def slots(self, tracker: Tracker) -> List[str]:
         return ["address", "description", "repair_category", "phone", "preferred_time"]

@@ -219,8 +219,22 @@ def find_frequency(text: str) -> str | None:
     return None
 
 
+# 一三五送就行 answering "多久一次": weekdays by number with no 周 before them, in order.
+_BARE_WEEKDAYS = re.compile(r"(?:^|(?<=[，,\s]))(?P<days>[一二三四五六](?:[、，,]?[一二三四五六]){1,4})"
+                            r"(?=送|来|做|去|洗|打扫|都|就|吧|的|$|[，,。\s])")
+
+
+def _bare_weekdays(text: str) -> str | None:
+    m = _BARE_WEEKDAYS.search(text)
+    days = re.sub(r"[、，,]", "", m.group("days")) if m else ""
+    order = "一二三四五六"
+    if len(days) >= 2 and all(order.index(a) < order.index(b) for a, b in zip(days, days[1:])):
+        return f"每周{days}"
+    return None
+
+
 def check_frequency(text: str) -> Check:
-    found = find_frequency(text)
+    found = find_frequency(text) or _bare_weekdays(fullwidth_to_ascii(text).strip())
     if found:
         return Check(found)
     return Check(reason="没听清多久一次。请说例如“每周3次”“每周一三五”，只要这一次就说“就一次”。")

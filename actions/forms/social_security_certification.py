@@ -16,6 +16,7 @@ NEEDS_APPOINTMENT = {"home_visit", "window"}
 
 class ValidateSocialSecurityCertificationForm(ServiceForm):
     service = "social_security_certification"
+    home_address = True
 
     def slots(self, tracker: Tracker) -> List[str]:
         slots = ["person_name", "id_number", "phone", "cert_method"]

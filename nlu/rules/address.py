@@ -324,6 +324,13 @@ def complete_address(said: str, known: str) -> str:
     """A corrected address said from the building down (是2号楼1单元203, 不是302) keeps the
     estate or road of the address already given: 向阳小区 + 2号楼1单元203."""
     new, old = find_address(said), find_address(known)
+    named = ("district", "road", "estate")
+    if old is not None and all(kind in named for kind, _, _ in old.parts) \
+            and (new is None or new.parts[0][0] not in named):
+        # 石牌村 said before, 三巷12号302房 now: the place, then the numbers under it
+        whole = find_address(old.text + said.strip(" ，,。"))
+        if whole and whole.start == 0 and whole.end > len(old.text):
+            return whole.text
     if new is None or old is None or not new.parts or new.parts[0][0] not in _LEVELS:
         return new.text if new else said
     first, last = new.parts[0][0], new.parts[-1][0]

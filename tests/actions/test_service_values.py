@@ -54,6 +54,10 @@ def test_household_size_and_frequency():
     assert sv.find_frequency("每周3次就行") == "每周3次"
     assert sv.find_frequency("每天送午饭") == "每天"
     assert sv.find_frequency("送饭") is None
+    # weekdays by number alone, answering how often
+    assert sv.check_frequency("二四六来就行，一三五我儿子在").value == "每周二四六"
+    assert sv.check_frequency("一三五") .value == "每周一三五"
+    assert not sv.check_frequency("三一").ok
 
 
 @pytest.mark.parametrize("text,kind", [("我要投诉物业", "complaint"), ("楼下烧烤太吵扰民", "complaint"),
