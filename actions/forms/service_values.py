@@ -201,6 +201,8 @@ def find_frequency(text: str) -> str | None:
     一个礼拜送三回 → 每周3次; 每周一三五送 → 每周一三五; 每礼拜来两趟 → 每周2次.
     """
     text = fullwidth_to_ascii(text)
+    # 每个礼拜二和礼拜五 → 每个礼拜二和五
+    text = re.sub(r"(?<=[一二三四五六日天])\s*([、，,和跟及]|还有)\s*(?:周|星期|礼拜)(?=[一二三四五六日天])", r"\1", text)
     days = _WEEKDAYS.search(text) or _ONE_WEEKDAY.search(text)
     if days:
         listed = re.sub(r"[、，,和跟及]", "", days.group("days")).replace("天", "日")

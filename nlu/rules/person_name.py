@@ -192,7 +192,7 @@ def _as_mandarin(text: str) -> str:
 # 淑女的淑, 芬芳嘅芬), perhaps led by the character itself (丁是甲乙丙丁的丁).
 _EXPLAINED = re.compile(
     r"(?:(?P<lead>[\u4e00-\u9fff])是)?(?:"
-    r"(?P<parts>口天吴|耳东陈|弓长张|立早章|木子李|双木林|古月胡|言午许|人可何|子小孙|关耳郑|走肖赵|三横一竖王)"
+    r"(?P<parts>口天吴|耳东陈|弓长张|立早章|木子李|双木林|古月胡|言午许|人可何|子小孙|关耳郑|走肖赵|三横一竖王|文刀刘|双口吕|禾呈程|日月明|王子玉|工口吕)"
     r"|(?:草字头|草头|三点水|单人旁|双人旁|提手旁|女字旁|金字旁|木字旁|王字旁|绞丝旁)的?(?P<r>[\u4e00-\u9fff])"
     r"|[\u4e00-\u9fff]{1,6}?那个(?P<d>[\u4e00-\u9fff])"
     r"|(?P<w>[\u4e00-\u9fff]{1,4}?)[的嘅](?P<c>[\u4e00-\u9fff]))")
@@ -201,8 +201,8 @@ _CLAUSE_END = set(" \t\n，。,.！!？?、;；")
 
 def _explained_char(m: re.Match) -> str | None:
     char = m.group("c") or (m.group("parts") or "")[-1:] or m.group("r") or m.group("d")
-    if m.group("w") is not None and char not in m.group("w"):
-        return None
+    if m.group("w") is not None and char not in (m.group("w")[0], m.group("w")[-1]):
+        return None  # 马路的马, 大海的海: the word starts or ends with the character
     if m.group("lead") and m.group("lead") != char:
         return None
     return char
@@ -255,7 +255,8 @@ def spelled_names(text: str) -> list[tuple[int, int, int]]:
             name_end -= 1
         for size in (3, 2, 4) if chain else ():
             name = text[max(0, name_end - size):name_end]
-            if len(name) == size and _surname_len(name) and _holds_in_order(name, chain[1]):
+            if len(name) == size and _surname_len(name) and _holds_in_order(name, chain[1]) \
+                    and (size < 4 or _surname_len(name) == 2):
                 found.append((name_end - size, name_end, chain[0]))
                 start = chain[0]
                 break

@@ -47,6 +47,8 @@ def test_a_relation_word_alone_is_no_name(text):
     ("丁淑云 丁是甲乙丙丁的丁 白云的云", "丁淑云"),
     ("我叫张明明天的明", "张明"),
     ("老人叫江海三点水的江大海的海", "江海"),
+    ("刘芳文刀刘芬芳的芳", "刘芳"),
+    ("孩子叫黄子涵黄色的黄", "黄子涵"),
 ])
 def test_a_name_spelled_out_or_among_other_words(text, name):
     assert check_person_name(text).value == name
