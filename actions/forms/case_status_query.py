@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms.base import ServiceForm
 from actions.forms.turn import INTERRUPTING_INTENTS, latest_intent
-from actions.forms.spec import mask_phone
+from actions.forms.spec import display, mask_phone
 from bot.catalogue import SERVICE_ZH, STATUS_ZH
 from actions.services.backoffice import BackofficeRejected, BackofficeUnavailable
 from actions.services.registry import services
@@ -19,8 +19,15 @@ from nlu.rules.phone import find_phones
 
 logger = logging.getLogger(__name__)
 
+# The kind inside a service, said with it (咨询预约·家庭医生签约, 居家养老服务·助洁).
+_KIND_FIELDS = ("consultation_type", "service_type", "repair_category", "cert_method", "kind")
+
+
 def describe_case(case: Dict[str, Any]) -> str:
     service = SERVICE_ZH.get(case.get("service", ""), case.get("service", ""))
+    fields = case.get("fields") or {}
+    kind = next((display(f, fields[f], str) for f in _KIND_FIELDS if fields.get(f)), None)
+    service = f"{service}·{kind}" if kind else service
     status = STATUS_ZH.get(case.get("status", ""), case.get("status", ""))
     created = str(case.get("created_at", ""))[:10]
     return f"{case.get('case_number')}（{service}，{created}提交）：{status}"

@@ -184,7 +184,7 @@ def check_kind(text: str) -> Check:
     return Check(reason="请说一下是哪一种：1. 投诉 2. 建议。")
 
 
-_PERIOD = r"(?:每个?|一个?|每一?)\s*(?P<unit>周|星期|礼拜|拜|天|日|月)"
+_PERIOD = r"(?:每个?|一个?|每一?|每?(?P<every>[两三四234])个?)\s*(?P<unit>周|星期|礼拜|拜|天|日|月)"
 _TIMES = rf"(?P<n>{_NUM})\s*(?:次|回|趟|遍)"
 _COUNT = re.compile(rf"{_PERIOD}[^\d一二两三四五六七八九十，,。]{{0,4}}?{_TIMES}")
 _WEEKDAYS = re.compile(r"(?:每个?|逢)?(?:周|星期|礼拜)(?P<days>[一二三四五六日天](?:[、，,和跟及]?[一二三四五六日天]){1,6})(?![次回趟遍])")
@@ -210,6 +210,9 @@ def find_frequency(text: str) -> str | None:
     count = _COUNT.search(text)
     if count:
         n = _number(count.group("n"))
+        every = _number(count.group("every")) if count.group("every") else None
+        if n and every:  # 两个礼拜一次 → 每2周1次
+            return f"每{every}{_UNIT[count.group('unit')]}{n}次"
         if n:
             return f"每{_UNIT[count.group('unit')]}{n}次"
     if _DAILY.search(text):

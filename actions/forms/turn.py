@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 from actions.forms import values
 from actions.services.registry import services
 from nlu.rules import clock
+from nlu.rules.person_name import mask_spelling
 
 # Intents that leave the form to the rules (cancel, a human, a repeat, ...):
 # the form must not swallow them as an attempt at the requested slot.
@@ -114,10 +115,15 @@ def _probe_choice(slot: str):
     return lambda text: lookup(text, slot) is not None
 
 
+def _probe_name(text: str) -> bool:
+    # short once how the name is written (孙悟空的孙 长江的长) is set aside
+    return values.check_person_name(text).ok and len(re.sub(r"[，\s]", "", mask_spelling(text))) <= 12
+
+
 _PROBES = {
-    "person_name": lambda t: values.check_person_name(t).ok and len(t) <= 12,
-    "child_name": lambda t: values.check_person_name(t).ok and len(t) <= 12,
-    "guardian_name": lambda t: values.check_person_name(t).ok and len(t) <= 12,
+    "person_name": _probe_name,
+    "child_name": _probe_name,
+    "guardian_name": _probe_name,
     "phone": lambda t: values.check_phone(t).ok,
     "id_number": lambda t: bool(re.fullmatch(r"[\dXx\s]{15,20}", t)) or values.check_id_number(t).ok,
     "address": lambda t: values.find_address(t) is not None,

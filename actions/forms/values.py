@@ -72,6 +72,10 @@ def dont_know_reason(slot: str, text: str) -> str | None:
     return f"没关系。{_WHERE_TO_FIND.get(slot, '')}实在想不起来，可以说“转人工”，请工作人员帮您。"
 
 
+# The speaker asks for their own name on the form (the person booking, the contact).
+_OWN_NAME_WANTED = re.compile(r"(?:登记|写|填|留|用|记)(?:上|成)?我(?:自己)?的?(?:名字|姓名)?|就写我|我的名字就行|写我本人")
+
+
 def check_person_name(text: str, prefer: tuple[str, ...] = ("served", "named", "self")) -> Check:
     """A name said alone (张秀英) or in a frame (我老伴叫周玉芬, 帮我爸何建军申请)."""
     names = find_person_names(text)
@@ -81,6 +85,8 @@ def check_person_name(text: str, prefer: tuple[str, ...] = ("served", "named", "
     alone = bare_name(text)
     if alone and not names:
         return Check(alone)
+    if names and _OWN_NAME_WANTED.search(text):  # 登记我的名字吧，我是孩子妈妈，叫苏敏
+        return Check(names[0].value)
     if names:  # only the speaker's own name, as a relative: 我是他闺女林小红
         return Check(reason=f"好的，您是{names[0].value}。请再说一下办理人本人的姓名，例如“张秀英”。")
     return Check(reason="没听清姓名。请说一下全名，例如“张秀英”，或者“我母亲叫张秀英”。")

@@ -59,6 +59,7 @@ def test_household_size_and_frequency():
     assert sv.check_frequency("一三五") .value == "每周一三五"
     assert not sv.check_frequency("三一").ok
     assert sv.find_frequency("每个星期一和星期四") == "每周一四"
+    assert sv.find_frequency("两个礼拜来一次") == "每2周1次"
 
 
 @pytest.mark.parametrize("text,kind", [("我要投诉物业", "complaint"), ("楼下烧烤太吵扰民", "complaint"),

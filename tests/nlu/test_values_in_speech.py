@@ -49,6 +49,8 @@ def test_a_relation_word_alone_is_no_name(text):
     ("老人叫江海三点水的江大海的海", "江海"),
     ("刘芳文刀刘芬芳的芳", "刘芳"),
     ("孩子叫黄子涵黄色的黄", "黄子涵"),
+    # the speaker asks for their own name on the form
+    ("写我的名字就行，我是她外孙女，叫韩雪", "韩雪"),
 ])
 def test_a_name_spelled_out_or_among_other_words(text, name):
     assert check_person_name(text).value == name
