@@ -22,6 +22,10 @@ ANONYMOUS = re.compile(r"匿名|不留(?:电话|号码|名字)?|不想留|不用
 _ASKING = re.compile(r"我要|我想|想|要|投诉|举报|反映|提个?|建议|意见|一下|你好|您好|社区|[，,。！!？?\s]")
 
 
+# 投诉还是建议？ answered with "either / no idea"
+_EITHER = re.compile(r"不知道|不晓得|不清楚|唔知|都行|都可以|随便|无所谓|你(?:们)?(?:看着|定)|说不好|分不清|不懂")
+
+
 class ValidateComplaintSuggestionForm(ServiceForm):
     service = "complaint_suggestion"
 
@@ -53,7 +57,15 @@ class ValidateComplaintSuggestionForm(ServiceForm):
     def validate_kind(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         if value in ("complaint", "suggestion"):
             return {"kind": value}
-        return self._result("kind", check_kind(str(value)), dispatcher, tracker)
+        check = check_kind(str(value))
+        content = tracker.get_slot("content")
+        if not check.ok and content and _EITHER.search(str(value)):
+            # 不知道 / 都行: what they told decides, and staff read it whichever it is
+            kind = "suggestion" if find_kind(content) == "suggestion" else "complaint"
+            dispatcher.utter_message(text=f"好的，先按{'建议' if kind == 'suggestion' else '投诉（反映问题）'}登记，"
+                                          f"工作人员会看具体内容处理。")
+            return self._accept("kind", values.Check(kind), tracker)
+        return self._result("kind", check, dispatcher, tracker)
 
     def validate_content(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         check = check_free_text(strip_contact(str(value)), "具体情况",

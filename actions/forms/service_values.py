@@ -150,7 +150,10 @@ def check_household_size(text: str) -> Check:
 _COMPLAINT = re.compile(r"投诉|举报|不满|太差|态度[^，。,.]{0,3}差|[很太真特别]差|差劲|扰民|不管|没人(?:管|来|理|修)|"
                         r"乱收费|告|差评|气死|反映问题|太吵|吵得|噪音|占用|占了|乱停|乱堆|堆满|推诿|刁难|不理人|"
                         r"爱答不理|排了?[^，。,.]{0,4}(?:小时|半天)|等了[^，。,.]{0,4}(?:小时|半天|好久)|拖了|一直没|"
-                        r"好几天了?都没|臭|脏|乱扔|不文明|派人[^，。,.]{0,2}管|管管|管一?下|嘈|吵")
+                        r"好几天了?都没|臭|脏|乱扔|不文明|派人[^，。,.]{0,2}管|管管|管一?下|嘈|吵|"
+                        # something wrong that someone does or leaves: 遛狗不拴绳, 狗屎也不捡, 吓哭
+                        r"不拴|不捡|不清理|不打扫|不处理|不修|不退|不给|吓[哭坏着]|受不了|烦死|没法(?:睡|住|过)|"
+                        r"坏了?[^，。,.]{0,3}(?:好几|一|半|几)个?[天周月礼拜星期]|太脏|太乱|危险")
 _SUGGESTION = re.compile(r"建议|希望|能不能|可不可以|最好|提个意见|提意见|意见|增加|多开|改进")
 
 
@@ -170,6 +173,8 @@ def find_kind(text: str) -> str | None:
         return "complaint"
     if _SUGGESTION.search(text):
         return "suggestion"
+    if re.search(r"反映|反应一下", text):
+        return "complaint"  # 我要反映个事儿 + what is wrong, with no wish in it
     return None
 
 

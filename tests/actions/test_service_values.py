@@ -63,6 +63,8 @@ def test_household_size_and_frequency():
 
 
 @pytest.mark.parametrize("text,kind", [("我要投诉物业", "complaint"), ("楼下烧烤太吵扰民", "complaint"),
+                                       ("我来反映个情况，有人在绿地里遛狗不拴绳", "complaint"),
+                                       ("车棚的灯坏了好几个礼拜", "complaint"),
                                        ("建议多开几个充电桩", "suggestion"), ("2", "suggestion"), ("1", "complaint")])
 def test_kind(text, kind):
     assert sv.check_kind(text).value == kind
