@@ -195,6 +195,10 @@ class Resident:
         if not state["digressed"] and state["questions"] >= digression.get("after", 0):
             state["digressed"] = True
             return digression["say"]
+        if slot in given and not answers.get(slot) and self._refused():
+            # 已经报满了，想报哪个？ says why the value said cannot be taken: no re-ask of a value
+            # not heard. The resident goes on to what they say next (their next request).
+            return None
         if slot in given or (slot in answered and not answers.get(slot)):
             self.outcome.reasks += 1
             self.outcome.problems.append(f"re-asked {slot}")
@@ -210,6 +214,17 @@ class Resident:
             return self._last_answer(req, slot) if repeats[slot] <= 2 else None
         self.outcome.problems.append(f"asked {slot}, not in the conversation")
         return "不知道"
+
+    _REFUSAL = re.compile(r"报满|已满|没有名额|不在办公时间|超过|不能|不符合|无效|不是有效|还不到|已经结束")
+
+    def _refused(self) -> bool:
+        """The assistant's replies since the resident last spoke give a reason for refusing."""
+        said = []
+        for line in reversed(self.outcome.transcript):
+            if line.startswith("居民"):
+                break
+            said.append(line)
+        return any(self._REFUSAL.search(line) for line in said)
 
     def _last_answer(self, req: dict, slot: str) -> str:
         said = (req.get("answers") or {}).get(slot)
