@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointment_change import appointment_change
 from actions.corrections import late_correction, repeat_request
-from actions.forms.activity_signup import start_named_signup
+from actions.forms.activity_signup import named_activity, start_named_signup
 from actions.forms.turn import latest_text, looks_like_answer
 from actions.forms.spec import SPECS
 from nlu.rules.gazetteer import lookup
@@ -278,9 +278,9 @@ class ActionStartOfferedService(Action):
                       and (e.get("parse_data") or {}).get("intent", {}).get("name") == "faq"), None)
         if service == "activity_signup" and asked:
             # 义诊进社区是下礼拜一吧？我们想一起去 → 好: the activity asked about is the one wanted.
-            signup = await start_named_signup(asked.get("text") or "")
-            if signup:
-                return [SlotSet("offered_service", None)] + signup
+            named = await named_activity(asked.get("text") or "")
+            if named:
+                return [SlotSet("offered_service", None)] + named + [FollowupAction("activity_signup_form")]
         carried = [SlotSet(e["entity"], e["value"]) for e in ((asked or {}).get("parse_data") or {}).get("entities", [])
                    if e.get("entity") in _CHOICE_ENTITIES]
         return carried + [SlotSet("offered_service", None), FollowupAction(f"{service}_form")]

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import emergency_handover
 from actions.corrections import repeat_request
 from actions.handover import hand_over
-from actions.forms.activity_signup import start_named_signup
+from actions.forms.activity_signup import named_activity, start_named_signup
 from actions.forms.turn import ASKS_FOR_HUMAN, latest_text
 from actions.forms.property_repair import clean_description, says_what_is_wrong, strip_contact
 from bot.catalogue import CONVERSATION_TOPIC_ZH
@@ -111,6 +111,9 @@ class ActionResolveChoice(Action):
             dispatcher.utter_message(response="utter_default")
             return [SlotSet("clarify_options", None)]
         events: List[EventType] = [SlotSet("clarify_options", None)]
+        if chosen == "activity_signup":
+            said = [e for e in tracker.events if e.get("event") == "user"]
+            events += await named_activity((said[-2].get("text") or "") if len(said) > 1 else "")
         if chosen in FORM_SERVICES:
             return events + carried_over(tracker, chosen) + [FollowupAction(f"{chosen}_form")]
         if chosen == "faq":

@@ -51,11 +51,17 @@ async def start_named_signup(text: str) -> List[EventType]:
     without a word the classifier knows for signing up is a sign-up for it."""
     if not _ABOUT_TAKING_PART.search(text):
         return []  # 我白天不一定接手机 mentions a phone, not the phone class
+    named = await named_activity(text)
+    return named + [FollowupAction("activity_signup_form")] if named else []
+
+
+async def named_activity(text: str) -> List[EventType]:
+    """The activity a message names clearly enough to sign up for, once sign-up is chosen
+    (义诊进社区仲报唔报得名？ → which service? → 1)."""
     match = match_activity(text, await catalogue(), days_said(text, now_local()))
     if match is None or match.score < _NAMED_SCORE:
         return []
-    return [SlotSet("activity_id", match.activity["activity_id"]),
-            FollowupAction("activity_signup_form")]
+    return [SlotSet("activity_id", match.activity["activity_id"])]
 
 
 class ValidateActivitySignupForm(ServiceForm):

@@ -151,6 +151,8 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
             # 劲松八区, 和平街十一区: a numbered area of an estate, not a district.
             numbered_area = kind == "district" and m.group(0) == "区" and re.search(
                 r"[\u4e00-\u9fff](?:[一二三四五六七八九十]{1,3}|\d{1,2})$", name)
+            if m.group(0) == "社区" and re.search(r"[进去到来回走]", name):
+                continue  # 义诊进社区, 送温暖到社区: something coming to the community
             if _NOT_PLACE_NAMES.match(name) or _RELATIVE_PLACE.search(name) or (re.search(_NUM + r"$", name) and not (numbered_village or numbered_area)) \
                     or name in _NOT_ESTATES \
                     or any(name.endswith(w) for w in _INDOOR):
