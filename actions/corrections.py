@@ -50,7 +50,7 @@ def _new_values(text: str, spec_fields: tuple[str, ...]) -> Dict[str, Any]:
 def _partial_values(text: str, spec_fields: tuple[str, ...], tracker: Tracker) -> Dict[str, Any]:
     """刚才身份证后四位说错了，是0435: the filed value (kept in this conversation) with the part
     said changed; the back office only shows it masked."""
-    held = {f: _last_value(tracker, f) for f in ("id_number", "phone", "address") if f in spec_fields}
+    held = {f: _last_value(tracker, f) for f in ("id_number", "phone", "address", "person_name") if f in spec_fields}
     changed = amendments(text, {f: v for f, v in held.items() if v})
     address = values.find_address(changed["address"]) if "address" in changed else None
     if address:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
+from pypinyin import lazy_pinyin
+
 from nlu.rules.address import replace_address_part
+from nlu.rules.person_name import bare_name
 from nlu.rules.digits import digit_runs, fullwidth_to_ascii
 
 # Which field a correction is about, when it says so.
@@ -78,8 +81,42 @@ def _ends(held: Mapping[str, str], fields: tuple[str, ...], m: re.Match) -> dict
     return {holders[0]: new + value[size:] if front else value[:-size] + new}
 
 
+# 芬是芬芳的芬: one character of a name, explained
+_CHAR_FIX = re.compile(r"(?P<c>[\u4e00-\u9fff])(?:字)?(?:是|应该是|写成)(?P<w>[\u4e00-\u9fff]{1,4}?)[的嘅](?P=c)")
+_NAME_CUE = re.compile(r"名字|姓名|名不对|字不对|字写错|字错了|叫")
+
+
+def _sound(char: str) -> str:
+    return lazy_pinyin(char)[0]
+
+
+def _name_fix(text: str, name: str) -> str | None:
+    """杜玉分 + 名字不对 芬是芬芳的芬 杜玉芬 → 杜玉芬: a whole name said again, else the one
+    character explained put in place of the one that sounds the same."""
+    if _NAME_CUE.search(text):
+        segments = [re.sub(r"^(?:应该是|应该叫|是|叫|改成|改为)", "", seg)
+                    for seg in re.split(r"[\s，。,.！!？?、;；]+", text)]
+        alone = [seg for seg in segments
+                 if len(seg) == len(name) and seg[0] == name[0] and seg != name and bare_name(seg) == seg]
+        if len(alone) == 1:
+            return alone[0]
+    fixed = name
+    for m in _CHAR_FIX.finditer(text):
+        char = m.group("c")
+        if char in fixed:
+            continue
+        same = [i for i, held in enumerate(fixed) if _sound(held) == _sound(char)]
+        if len(same) == 1:
+            fixed = fixed[:same[0]] + char + fixed[same[0] + 1:]
+    return fixed if fixed != name else None
+
+
 def amendments(text: str, held: Mapping[str, str]) -> dict[str, str]:
     """Whole new values for the fields a partial correction in ``text`` changes."""
+    if held.get("person_name"):
+        name = _name_fix(text, str(held["person_name"]))
+        if name:
+            return {"person_name": name}
     said = _digits_text(text)
     named = _named_field(said)
     fields = (named,) if named else _DIGITS_FIELDS

@@ -205,7 +205,7 @@ class ServiceForm(FormValidationAction):
     def amended_at_readback(self, text: str, filled_now: set, tracker: Tracker) -> List[EventType]:
         """是601不是501 / 身份证后四位是0435 / 门牌是32号院: the whole new value, from the
         value held and the part said (checked by the field's validator like any answer)."""
-        fields = [f for f in ("id_number", "phone", "address") if f in self.slots(tracker)
+        fields = [f for f in ("id_number", "phone", "address", "person_name") if f in self.slots(tracker)
                   and f not in filled_now and tracker.get_slot(f)]
         changed = amendments(text, {f: tracker.get_slot(f) for f in fields})
         return [SlotSet(field, value) for field, value in changed.items() if field in fields]

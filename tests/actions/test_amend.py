@@ -33,3 +33,16 @@ def test_a_number_in_two_values_changes_neither_unless_the_field_is_named():
     held = {"phone": "13940212345", "address": "春华里8号楼402"}
     assert amendments("是403不是402", held) == {}
     assert amendments("地址是403不是402", held) == {"address": "春华里8号楼403"}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("名字不对 芳是芬芳的芳 李秀芳", "李秀芳"),
+    ("芳是芬芳的芳", "李秀芳"),
+    ("名字写错了，应该是李秀芳", "李秀芳"),
+])
+def test_a_name_heard_as_a_homophone_is_put_right(text, name):
+    assert amendments(text, {"person_name": "李秀方"}) == {"person_name": name}
+
+
+def test_a_name_confirmed_is_left_alone():
+    assert amendments("对，李秀方没错", {"person_name": "李秀方"}) == {}
