@@ -36,7 +36,8 @@ def _new_values(text: str, spec_fields: tuple[str, ...]) -> Dict[str, Any]:
         found["id_number"] = ids[0].value
     address = values.find_address(text)
     if address and "address" in spec_fields:
-        found.update(address=address.text, building=address.building, unit=address.unit, room=address.room)
+        found.update(address=values.written_address(address.text), building=address.building,
+                     unit=address.unit, room=address.room)
     time_field = next((f for f in ("appointment_time", "preferred_time") if f in spec_fields), None)
     when = values.said_time(text, now_local(), asked=False) if time_field else None
     if when:

@@ -13,7 +13,7 @@ from datetime import time as dtime
 from typing import Any
 
 from nlu.rules import clock
-from nlu.rules.address import complete_address, find_address, find_addresses
+from nlu.rules.address import complete_address, find_address, find_addresses, written_address
 from nlu.rules.gazetteer import lookup
 from nlu.rules.id_number import find_id_numbers, id_problem, normalise_id
 from nlu.rules.office_hours import OfficeHours
@@ -125,7 +125,7 @@ def check_address(text: str, known: str | None = None) -> Check:
     match = find_address(text)
     if match:
         parts = {"building": match.building, "unit": match.unit, "room": match.room}
-        return Check(match.text, extra=parts)
+        return Check(written_address(match.text), extra=parts)
     cleaned = text.strip(" ，,。")
     # An estate or road the parser could not place (a rural group, an unusual name) is
     # still an address when it is short and names a kind of place with a number.

@@ -379,3 +379,23 @@ def replace_address_part(known: str, said: str) -> str | None:
     start, end = held[kind]
     text = fullwidth_to_ascii(known)
     return known[:start] + new + known[end:] if text[start:end].strip() != new else None
+
+
+def written_address(text: str) -> str:
+    """An address as staff write it down: the parts read, numbers in digits, the pauses and
+    fillers of speech left out (长乐路 嗯 一百二十弄 七号 三楼 → 长乐路120弄7号3楼)."""
+    match = find_address(text)
+    if match is None:
+        return text
+    plain = fullwidth_to_ascii(text)
+    pieces = []
+    for kind, start, end in match.parts:
+        piece = re.sub(r"\s+", "", plain[start:end])
+        numbered = _NUMBERED_RE.get(kind)
+        m = numbered.match(piece) if numbered is not None and kind != "area" else None
+        value = m and (m.groupdict().get("v"))
+        digits = _to_digits(value) if value else None
+        if digits and digits != value:
+            piece = piece[:m.start("v")] + digits + piece[m.end("v"):]
+        pieces.append(piece)
+    return "".join(pieces)

@@ -7,7 +7,7 @@ import pytest
 
 from actions.forms.service_values import find_frequency
 from actions.forms.values import check_person_name
-from nlu.rules.address import find_address
+from nlu.rules.address import find_address, written_address
 from nlu.rules.case_number import find_case_numbers
 from nlu.rules.gazetteer import lookup
 from nlu.rules.person_name import find_person_names
@@ -137,3 +137,12 @@ def test_other_home_visits_are_no_certification_method(text):
 ])
 def test_case_numbers_in_other_shapes(text, number):
     assert [m.value for m in find_case_numbers(text)] == [number]
+
+
+@pytest.mark.parametrize("said, written", [
+    ("淮海中路 嗯 二百三十弄 十四号 二楼", "淮海中路230弄14号2楼"),
+    ("翠苑 三期 十八幢 两单元 一千一百零二", "翠苑3期18幢2单元1102"),
+    ("丰台区 东大街 六号院 五号楼 四零一", "丰台区东大街6号院5号楼401"),
+])
+def test_a_spoken_address_is_written_down_in_digits_without_the_pauses(said, written):
+    assert written_address(said) == written
