@@ -69,10 +69,26 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
     publishes only those); a second key holds where the latest session starts, so a
     turn reads only the latest session, as Rasa's `retrieve` returns it.
 
-    Anything that is not a continuation of what is stored (events saved by someone
-    else meanwhile, a tracker rebuilt from other events) is merged exactly as Rasa's
-    store merges it and the list rewritten. A conversation stored by Rasa's store
-    (one JSON string) is read as before and becomes a list at its next save.
+    A tracker this store returned remembers how much of the list it holds, and its
+    save is one round trip (a script appends only if the list is still that long);
+    otherwise the save reads what is stored first. Anything that is not a continuation
+    of what is stored (events saved by someone else meanwhile, a tracker rebuilt from
+    other events) is merged exactly as Rasa's store merges it and the list rewritten.
+    A conversation stored by Rasa's store (one JSON string) is read as before and
+    becomes a list at its next save.
+    """
+
+    # Appends ARGV[4..] to KEYS[1] if it still holds ARGV[1] events; ARGV[2]: where
+    # the latest session now starts ("" if unchanged); ARGV[3]: seconds to keep (0: ever).
+    _APPEND_IF_UNCHANGED = """
+        if redis.call('LLEN', KEYS[1]) ~= tonumber(ARGV[1]) then return 0 end
+        for i = 4, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+        if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
+        for _, key in ipairs(KEYS) do
+            if tonumber(ARGV[3]) > 0 then redis.call('EXPIRE', key, ARGV[3])
+            else redis.call('PERSIST', key) end
+        end
+        return 1
     """
 
     def _session_key(self, sender_id: Text) -> Text:
@@ -90,6 +106,7 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
                 tracker.update(event)
         else:
             tracker.recreate_from_dialogue(Dialogue(sender_id, events_from_json(lines)))
+        _remember_position(tracker, start + len(lines), start)
         return tracker
 
     async def _retrieve(self, sender_id: Text,
@@ -104,16 +121,47 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
         timeout = timeout or self.record_exp
         key, session_key = self.key_prefix + tracker.sender_id, self._session_key(tracker.sender_id)
-        with self.red.pipeline() as pipe:
-            while True:
-                try:
-                    pipe.watch(key, session_key)
-                    new_events = self._append_or_rewrite(pipe, key, session_key, tracker, timeout)
-                    break
-                except redis.WatchError:
-                    continue  # saved by someone else between our read and write: read again
+        new_events = self._append_where_left(key, session_key, tracker, timeout)
+        if new_events is None:
+            with self.red.pipeline() as pipe:
+                while True:
+                    try:
+                        pipe.watch(key, session_key)
+                        new_events = self._append_or_rewrite(pipe, key, session_key, tracker,
+                                                             timeout)
+                        break
+                    except redis.WatchError:
+                        continue  # saved by someone else between our read and write
         if self.event_broker:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
+    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event],
+                                 sender_id: Text) -> None:
+        publish_many = getattr(event_broker, "publish_many", None)
+        if publish_many is None:
+            await super()._stream_new_events(event_broker, new_events, sender_id)
+        elif new_events:
+            publish_many([{"sender_id": sender_id, **event.as_dict()} for event in new_events])
+
+    def _append_where_left(self, key: Text, session_key: Text, tracker: DialogueStateTracker,
+                           timeout: Optional[float]) -> Optional[List[Event]]:
+        """The new events, appended in one round trip; None if the tracker does not know
+        where it left the list, or the list has changed since."""
+        position = getattr(tracker, _POSITION, None)
+        events = list(tracker.events)
+        if position is None or not _continues(events, position):
+            return None
+        stored, start, known, _ = position
+        new_events = events[known:]
+        starts = [stored + i for i, e in enumerate(new_events) if starts_session(e)]
+        appended = self.red.eval(
+            self._APPEND_IF_UNCHANGED, 2, key, session_key, stored,
+            starts[-1] if starts else "", int(timeout or 0),
+            *(json.dumps(e.as_dict()) for e in new_events))
+        if not appended:
+            return None
+        _remember_position(tracker, stored + len(new_events), starts[-1] if starts else start)
+        return new_events
 
     def _append_or_rewrite(self, pipe: Any, key: Text, session_key: Text,
                            tracker: DialogueStateTracker, timeout: Optional[float]) -> List[Event]:
@@ -139,6 +187,7 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
             pipe.set(session_key, starts[-1])
         _expire(pipe, (key, session_key), timeout)
         pipe.execute()
+        _remember_position(tracker, stored + len(new_events), starts[-1] if starts else start)
         return new_events
 
     def _rewrite(self, pipe: Any, key: Text, session_key: Text,
@@ -159,7 +208,7 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
             pipe.set(session_key, starts[-1])
         _expire(pipe, (key, session_key), timeout)
         pipe.execute()
-        return new_events
+        return new_events  # the tracker saved is not the list now stored: no position
 
     def _read_any(self, pipe: Any, key: Text, sender_id: Text,
                   fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
@@ -176,6 +225,23 @@ def rasa_sessions(tracker: DialogueStateTracker) -> List[DialogueStateTracker]:
     from rasa.shared.core.trackers import get_trackers_for_conversation_sessions
 
     return get_trackers_for_conversation_sessions(tracker)
+
+
+# Set on a tracker this store returned or saved: (events in the list, where the latest
+# session starts, how many of the tracker's events are stored, the last of them).
+_POSITION = "_appending_store_position"
+
+
+def _remember_position(tracker: DialogueStateTracker, stored: int, start: int) -> None:
+    events = tracker.events
+    last = events[-1] if events else None
+    setattr(tracker, _POSITION, (stored, start, len(events), last))
+
+
+def _continues(events: List[Event], position: tuple) -> bool:
+    """The tracker still begins with what it held when it was read or saved."""
+    _, _, known, last = position
+    return len(events) >= known and (known == 0 or events[known - 1] is last)
 
 
 def _same(event: Event, stored: Optional[Dict[Text, Any]]) -> bool:

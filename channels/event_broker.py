@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from asyncio import AbstractEventLoop
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 import redis
 from rasa.core.brokers.broker import EventBroker
@@ -37,11 +37,15 @@ class RedisStreamEventBroker(EventBroker):
         return cls(EventWriter(client, settings.redis_key_prefix, settings.tracker_expiry_s))
 
     def publish(self, event: Dict[Text, Any]) -> None:
+        self.publish_many([event])
+
+    def publish_many(self, events: List[Dict[Text, Any]]) -> None:
+        """A turn's events at once (bot/redis_stores.py hands them over together)."""
         try:
-            self._writer.write(event)
+            self._writer.write_many(events)
         except redis.RedisError as error:
-            logger.error("event %s of a conversation not written to the stream: %s",
-                         event.get("event"), error)
+            logger.error("%d events of a conversation not written to the stream (%s): %s",
+                         len(events), ", ".join(str(e.get("event")) for e in events), error)
 
     def is_ready(self) -> bool:
         return True

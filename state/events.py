@@ -54,12 +54,20 @@ class EventWriter:
         self._expiry_s = expiry_s
 
     def write(self, event: dict[str, Any]) -> None:
-        fields = encode(event)
-        conversation = self._keys.conversation(fields["sender_id"])
+        self.write_many([event])
+
+    def write_many(self, events: list[dict[str, Any]]) -> None:
+        """Events in order, in one round trip to Redis (a turn adds about ten)."""
         pipe = self._redis.pipeline(transaction=False)
-        pipe.xadd(self._keys.all, fields, maxlen=ALL_MAXLEN, approximate=True)
-        pipe.xadd(conversation, fields, maxlen=CONVERSATION_MAXLEN, approximate=True)
-        pipe.expire(conversation, self._expiry_s)
+        conversations = set()
+        for event in events:
+            fields = encode(event)
+            conversation = self._keys.conversation(fields["sender_id"])
+            conversations.add(conversation)
+            pipe.xadd(self._keys.all, fields, maxlen=ALL_MAXLEN, approximate=True)
+            pipe.xadd(conversation, fields, maxlen=CONVERSATION_MAXLEN, approximate=True)
+        for conversation in conversations:
+            pipe.expire(conversation, self._expiry_s)
         pipe.execute()
 
 

@@ -156,3 +156,22 @@ async def test_a_conversation_in_rasas_own_format_is_read_and_kept(redis_port):
     kept = [e.as_dict() for e in (await ours.retrieve(sender)).events]
     assert kept[:len(before)] == before and len(kept) == len(before) + 5
     assert (await ours.retrieve(sender)).get_slot("phone") == "13812345678"
+
+
+async def test_the_event_stream_gets_each_event_of_a_turn_once_and_in_order(redis_port):
+    from channels.event_broker import RedisStreamEventBroker
+    from state.events import EventWriter, StreamKeys, decode
+
+    client = redis.Redis(port=redis_port, decode_responses=True)
+    prefix = f"s{uuid.uuid4().hex[:8]}"
+    store = AppendingRedisTrackerStore(DOMAIN, port=redis_port, key_prefix=prefix,
+                                       event_broker=RedisStreamEventBroker(
+                                           EventWriter(client, prefix, 600)))
+    sender, clock = f"u{uuid.uuid4().hex[:8]}", Clock()
+    for events in (session_start(clock), turn(clock, "水管漏了", "13812345678"), turn(clock, "3号楼")):
+        await save_turn(store, sender, events)
+    streamed = [decode(i, f) for i, f in client.xrange(StreamKeys(prefix).conversation(sender))]
+    kept = (await store.retrieve(sender)).events
+    assert [(e["event"], e["timestamp"]) for e in streamed] == [(e.type_name, e.timestamp) for e in kept]
+    assert all(e["sender_id"] == sender for e in streamed)
+    assert 0 < client.ttl(StreamKeys(prefix).conversation(sender)) <= 600
