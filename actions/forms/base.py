@@ -24,7 +24,8 @@ from actions.forms.amend import amendments
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
 from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
-                                SOMEONE_ELSE, THEIR_PLACE, channel_of, confirmed_unchanged, confirms,
+                                SOMEONE_ELSE, THEIR_PLACE, THIS_NUMBER, caller_number, channel_of,
+                                confirmed_unchanged, confirms,
                                 latest_intent, latest_text, looks_like_answer, names_in, now_local,
                                 previous_value, set_by_latest_message, skipped_by_rasa)
 from actions.services.registry import services
@@ -195,6 +196,8 @@ class ServiceForm(FormValidationAction):
             return events
         if requested in OFFERABLE and latest_intent(tracker) in ("affirm", "deny"):
             offered = await self.profile_answer(requested, tracker)
+            if offered is None and requested == "phone":
+                offered = self.caller_number_answer(tracker)
             if offered is not None:
                 return events + offered
         raw = self.raw_answer(requested, text, tracker)
@@ -243,15 +246,38 @@ class ServiceForm(FormValidationAction):
             return {}
         return {"person_name": picked["value"]}
 
+    # A hotline caller's own number fills the phone at once where every second counts
+    # (an emergency); elsewhere it is offered (就用您打来的这个号码吗？), since many call
+    # for someone else or from a landline and want another number kept.
+    caller_fills_phone = False
+
     async def extract_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[str, Any]:
-        """A hotline caller's number (voice channel metadata) fills the phone slot."""
-        caller = (tracker.latest_message.get("metadata") or {}).get("caller_number")
-        if caller and not tracker.get_slot("phone"):
-            check = values.check_phone(str(caller))
+        """The caller's number, when the form takes it as it is or the resident points to it
+        (有事打这个手机, 就这个号)."""
+        caller = caller_number(tracker)
+        if not caller or tracker.get_slot("phone"):
+            return {}
+        text = re.sub(r"\s+", "", latest_text(tracker))  # 就打 这个 电话
+        points_to_it = THIS_NUMBER.search(text) and not values.find_phones(text) \
+            and not re.search(r"不(?:要|用|是)|别|换", text)
+        if self.caller_fills_phone or points_to_it:
+            check = values.check_phone(caller)
             if check.ok:
                 return {"phone": check.value}
         return {}
+
+    def caller_number_answer(self, tracker: Tracker) -> List[EventType] | None:
+        """是 / 不是 to 就用您打来的这个号码吗？"""
+        caller = caller_number(tracker)
+        if not caller or "phone" in (tracker.get_slot("profile_declined") or []):
+            return None
+        if latest_intent(tracker) == "deny" and not values.find_phones(latest_text(tracker)):
+            return [SlotSet("profile_declined", list(tracker.get_slot("profile_declined") or []) + ["phone"])]
+        if latest_intent(tracker) == "affirm":
+            check = values.check_phone(caller)
+            return [SlotSet("phone", check.value)] if check.ok else None
+        return None
 
     def raw_answer(self, slot: str, text: str, tracker: Tracker) -> Any:
         if slot == "confirm":

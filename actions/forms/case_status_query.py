@@ -37,6 +37,7 @@ class ValidateCaseStatusQueryForm(ServiceForm):
     """Asks for a case number unless a phone is given; no read-back needed."""
 
     service = "case_status_query"
+    caller_fills_phone = True
 
     def slots(self, tracker: Tracker) -> List[str]:
         return ["case_number"]

@@ -38,6 +38,7 @@ def emergency_place(text: str) -> values.Check:
 
 class ValidateEmergencyHelpForm(ServiceForm):
     service = "emergency_help"
+    caller_fills_phone = True
 
     def slots(self, tracker: Tracker) -> List[str]:
         return ["address", "phone"]

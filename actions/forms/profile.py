@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handover import active_service
 from actions.forms.base import load_profile
-from actions.forms.turn import channel_of, latest_intent
+from actions.forms.turn import caller_number, channel_of, latest_intent
 from actions.reminders import answer_offer, is_offer
 from actions.services.registry import services
 from actions.corrections import late_correction, repeat_request
@@ -55,6 +55,11 @@ class AskWithProfile(Action, ABC):
         profile = await load_profile(tracker) if self.slot not in declined else {}
         if profile.get(self.slot):
             dispatcher.utter_message(text=offer_text(self.slot, profile[self.slot]))
+            return []
+        caller = caller_number(tracker) if self.slot == "phone" and self.slot not in declined else None
+        if caller and len(caller) >= 7:
+            dispatcher.utter_message(text=f"联系电话就用您现在打来的这个号码（尾号{caller[-4:]}）吗？"
+                                          f"是的话说“是”；要留别的号码，请直接说号码。")
             return []
         service = active_service(tracker) or ""
         specific = f"utter_prompt_{service}_{self.slot}"

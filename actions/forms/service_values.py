@@ -24,8 +24,15 @@ MAX_PARTICIPANTS = 5
 _NUM = r"[0-9０-９一二两三四五六七八九十]+"
 
 
+_SMALL_COUNTS = "一两三四五六七八九"
+
+
 def _number(token: str) -> int | None:
     token = fullwidth_to_ascii(token)
+    # 两三个 / 七八个: about that many, the larger said (never 23 or 78)
+    if len(token) == 2 and all(ch in _SMALL_COUNTS for ch in token) \
+            and _SMALL_COUNTS.index(token[1]) == _SMALL_COUNTS.index(token[0]) + 1:
+        return _SMALL_COUNTS.index(token[1]) + 1
     return int(token) if token.isdigit() else chinese_numeral_to_int(token)
 
 

@@ -22,7 +22,7 @@ INTERRUPTING_INTENTS = frozenset({
     "cancel", "request_human", "repeat", "faq", "bot_challenge", "out_of_scope",
     "emergency_help",
 })
-_QUESTION = re.compile(r"[吗呢？?]|怎么|什么|哪|几点|多少|能不能|可不可以|是不是|有没有")
+_QUESTION = re.compile(r"[吗？?]|(?<![人个位口])呢|怎么|什么|哪|几点|多少|能不能|可不可以|是不是|有没有")
 # 什么时候都可以, 哪天都行: "any", not a question.
 _ANY_OF = re.compile(r"(?:什么时候|什么时间|啥时候|哪天|哪个时间|几点|哪一天)都")
 
@@ -104,7 +104,7 @@ def looks_like_answer(slot: str | None, text: str) -> bool:
         return confirms(text)
     if slot in FREE_TEXT_SLOTS:
         return len(text) >= 4 and not _ASKS_ABOUT_SERVICE.search(text)
-    if _QUESTION.search(_ANY_OF.sub("", text)) and slot != "address":
+    if _QUESTION.search(_ANY_OF.sub("", re.sub(r"\s+", "", text))) and slot != "address":
         return False
     probe = _PROBES.get(slot)
     return bool(probe and probe(text))
@@ -134,7 +134,18 @@ _PROBES = {
     "cert_method": _probe_choice("cert_method"),
     "consultation_type": _probe_choice("consultation_type"),
     "kind": lambda t: bool(re.search(r"投诉|建议|意见|反映", t)),
+    # a count, a grade, a household or a rhythm said is an answer even when it breaks a rule
+    # (我们 七八个人 呢 is told the limit, not handed to staff)
+    "participants": lambda t: _service_values().find_participants(t) is not None,
+    "grade": lambda t: bool(re.search(r"[一二三四五六七八九1-9]\s*年级|初[一二三]|高[一二三]|幼儿园", t)),
+    "household_size": lambda t: _service_values().check_household_size(t).ok,
+    "frequency": lambda t: _service_values().find_frequency(t) is not None,
 }
+
+
+def _service_values():
+    from actions.forms import service_values  # (it reads messages with this module's helpers)
+    return service_values
 
 
 
@@ -159,3 +170,17 @@ def names_in(tracker: Tracker) -> List[Dict[str, Any]]:
 
 def channel_of(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or "rest"
+
+
+# 就这个号 / 打我这个手机 / 本机: the number the call comes from
+THIS_NUMBER = re.compile(r"(?:这个|这|现在|本)(?:号|手机|电话|座机)|本机|打来的|来电(?:号码)?|这个号码")
+
+
+def caller_number(tracker: Tracker) -> str | None:
+    """The number a phone call comes from (the voice channel's metadata), if known."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            number = (event.get("metadata") or {}).get("caller_number")
+            if number:
+                return str(number)
+    return None

@@ -321,7 +321,7 @@ def bare_name(text: str) -> str | None:
     if len(spelled) == 1 and not _FILLER.sub("", re.sub(r"^(?:我叫|叫|是|姓名是|名字是|就叫)", "",
                                                          text[:spelled[0][0]].strip(" ，,"))):
         return text[spelled[0][0]:spelled[0][1]]
-    text = mask_spelling(text)
+    text = re.sub(r"[（(][^）)]*[）)]", "，", mask_spelling(text))  # 陈浩（孩子爸爸）
     segments = [seg for seg in re.split(r"[\s，。,.！!？?、;；]+", text) if seg]
     if len(segments) > 1 and all(_SPELLING.search(seg) for seg in segments[1:]):
         text = segments[0]

@@ -113,9 +113,42 @@ _FREQUENCY_SPAN = re.compile(r"(?:每个?|一个?)(?:周|星期|礼拜)[一二�
 # 三点水 / 两点水 spell a character out (潘, 冯): no clock in them.
 _NOT_TIMES = re.compile(r"四点半[课可科]堂|四点半学校|四点半班|[两三]点水|点水旁")
 _NOW_WORDS = re.compile(r"一会儿?|待会儿?|等会儿?|马上|立刻|立即")
+# 差一刻十点 / 差五分十点: some minutes before the hour
+_BEFORE_HOUR = re.compile(r"(?:(上午|早上|下午|晚上))?差(一刻|[0-9一二三四五六七八九十]{1,3})分?钟?(?:到)?"
+                          r"([0-9]{1,2}|[一二两三四五六七八九十]{1,3})点")
+_CN_SMALL = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {"两": 2}
+
+
+def _small_number(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    if token == "十":
+        return 10
+    if token.startswith("十"):
+        return 10 + _CN_SMALL.get(token[1:], 0)
+    if token.endswith("十"):
+        return _CN_SMALL.get(token[:-1], 0) * 10
+    if "十" in token:
+        tens, ones = token.split("十")
+        return _CN_SMALL.get(tens, 0) * 10 + _CN_SMALL.get(ones, 0)
+    return _CN_SMALL.get(token)
 _MONTH_END = re.compile(r"(这个|本|下个?|[一二三四五六七八九十]{1,2}|1[0-2]|[1-9])?月底")
 _DOT_DATE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[号日]?"
                        r"(?![\d.%]|元|块|米|斤|公斤|岁|度|万|千|倍)")
+
+
+_WEEKDAY_AFTER_DATE = re.compile(r"[\s,，]*[（(]?(?:星期|礼拜|周)[一二三四五六日天][)）]?")
+
+
+def _between_words(text: str, i: int) -> bool:
+    """A space between two Chinese words or a word and a number, as a recogniser writes them."""
+    j = i
+    while j < len(text) and text[j].isspace():
+        j += 1
+    before, after = (text[i - 1] if i else ""), (text[j] if j < len(text) else "")
+    cjk = lambda ch: "\u4e00" <= ch <= "\u9fff"
+    return bool(before and after) and (cjk(before) or cjk(after)) \
+        and all(cjk(ch) or ch.isdigit() for ch in (before, after))
 
 
 def _normalise(text: str) -> tuple[str, list[int], list[int]]:
@@ -128,13 +161,19 @@ def _normalise(text: str) -> tuple[str, list[int], list[int]]:
     while i < len(text):
         src, dst = next(((s, d) for s, d in _REWRITES if text.startswith(s, i)),
                         (text[i], text[i]))
-        after = _AFTER_CLOCK.match(text, i) if i and text[i - 1] in _CLOCK_END else None
-        if after is None and text.startswith("后", i) and i and text[i - 1] in "点分半":
+        last = next((chunk[-1] for chunk in reversed(out) if chunk), "")  # (gaps dropped)
+        after = _AFTER_CLOCK.match(text, i) if last and last in _CLOCK_END else None
+        if after is None and text.startswith("后", i) and last and last in "点分半":
             after = re.match("后", text[i:])  # 7点后
+        if after is None and last in ("号", "日") and re.match(r"\d|[一二三四五六七八九十]", out[-2][-1:] if len(out) > 1 else ""):
+            after = _WEEKDAY_AFTER_DATE.match(text, i)  # 18号礼拜五: the date says it, the weekday repeats it
         if after is None:
             after = _FROM.match(text, i)  # 从下周一开始: the start day
         if after:  # 十点开始, 三点以后: the moment itself is what a booking needs
             src, dst = after.group(0), ""
+        elif text[i].isspace() and _between_words(text, i):
+            gap = re.match(r"\s+", text[i:]).group(0)  # 明天 中午 十一点: a recogniser's word gaps
+            src, dst = gap, ""
         out.append(dst)
         starts.extend([i] * len(dst))
         ends.extend([i + len(src)] * len(dst))
@@ -249,6 +288,15 @@ def _custom_matches(norm: str, now: datetime) -> list[tuple[int, int, datetime, 
                 continue
             first = first.replace(month=month, year=now.year + (month < now.month))
         found.append((m.start(), m.end(), _add_month(first) - timedelta(days=1), "day"))
+    for m in _BEFORE_HOUR.finditer(norm):
+        hour = _small_number(m.group(3))
+        minutes = 15 if m.group(2) == "一刻" else _small_number(m.group(2))
+        if hour is None or not minutes or not 1 <= hour <= 24 or minutes >= 60:
+            continue
+        if m.group(1) in ("下午", "晚上") and hour < 12:
+            hour += 12
+        moment = now.replace(hour=hour % 24, minute=0, second=0, microsecond=0) - timedelta(minutes=minutes)
+        found.append((m.start(2) - 1, m.end(), moment, "minute"))
     for m in _DOT_DATE.finditer(norm):
         with contextlib.suppress(ValueError):  # 2.30 is not a date
             day = now.replace(month=int(m.group(1)), day=int(m.group(2)),

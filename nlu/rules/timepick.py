@@ -22,6 +22,8 @@ _SAYS_DAY = re.compile(rf"(?<![白当每整])天|[日号周月年今明昨]|星�
 _TURNED_DOWN = re.compile(r"^[^，。,.!?！？]{0,3}?(?:不行|不上班|不办公|没空|有事|不方便|没时间|不在家|休息|不可以|去不了|来不了|"
                           r"(?:我|俺)?要(?:开会|上班|接孩子)|上班)")
 _DETAIL = {"day": 0, "halfday": 1, "minute": 2}
+# Said between two clocks when the second puts the first right.
+_CORRECTED = re.compile(r"哦|噢|不对|不是|不行|那就?|还是|改成?|算了|应该|才上班|才开门|上班")
 
 
 def _says_day(match: TimeMatch) -> bool:
@@ -47,8 +49,16 @@ def _join_days_and_clocks(text: str, matches: list[TimeMatch]) -> list[TimeMatch
     used: set[int] = set()
     for match in matches:
         if _says_day(match):
-            day = match if match.grain in ("day", "halfday") else None
+            day = match
             joined.append(match)
+            continue
+        if day is not None and day.grain == "minute" and match.grain == "minute" \
+                and _CORRECTED.search(text[day.end:match.start]):
+            # 后天上午九点 哦 九点半吧: the clock said again is the one meant, on that day
+            used.add(id(day))
+            day = TimeMatch(day.start, match.end, text[day.start:match.end],
+                            day.value[:10] + match.value[10:], True, "minute")
+            joined.append(day)
             continue
         if day is not None and day.grain == "halfday" and match.grain == "minute":
             # 这个礼拜五下午吧 两点钟: the clock said after the half-day

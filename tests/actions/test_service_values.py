@@ -42,6 +42,12 @@ def test_participants(text, count):
     assert sv.check_participants(text).value == count
 
 
+def test_about_that_many_is_the_larger_count_and_over_the_limit_is_told_so():
+    assert sv.find_participants("两三个人") == 3
+    assert sv.find_participants("我们 七八个人 呢") == 8
+    assert "1到5" in sv.check_participants("七八个人").reason
+
+
 def test_participants_limits():
     assert "1到5" in sv.check_participants("八个人").reason
     assert "只剩2个" in sv.check_participants("3个人", remaining=2).reason

@@ -34,6 +34,13 @@ def test_id_number_accepts_and_explains():
     assert not no_digits.ok and "没有听到身份证号" in no_digits.reason and "您提供的是" not in no_digits.reason
 
 
+def test_a_digit_said_before_the_id_number_does_not_spoil_it():
+    first17 = "32010219561103005"
+    good = first17 + checksum_char(first17)
+    said = "不对 倒数第二位是" + good[-2] + " " + good
+    assert values.check_id_number(said, SATURDAY_NIGHT).value == good
+
+
 @pytest.mark.parametrize("slot,text,hint", [("id_number", "不记得了", "身份证正面"),
                                             ("phone", "我忘了", "家里人"),
                                             ("address", "说不上来", "几号楼"),

@@ -51,6 +51,7 @@ def test_a_relation_word_alone_is_no_name(text):
     ("孩子叫黄子涵黄色的黄", "黄子涵"),
     # the speaker asks for their own name on the form
     ("写我的名字就行，我是她外孙女，叫韩雪", "韩雪"),
+    ("周立（孩子妈妈）", "周立"),
 ])
 def test_a_name_spelled_out_or_among_other_words(text, name):
     assert check_person_name(text).value == name
@@ -98,6 +99,9 @@ def test_rooms_and_words_ending_like_estates_are_no_address(text):
     ("从下周一开始送饭，一周三次", "2026-12-14"),
     ("明儿上午十点以后家里都有人", "2026-12-08T10:00"),
     ("后儿个上午九点", "2026-12-09T09:00"),
+    # a recogniser's word gaps, a date with its weekday, minutes before the hour
+    ("下礼拜二 中午 十一点 开始 送", "2026-12-15T11:00"),
+    ("十二月 二十二号 礼拜二 下午 三点", "2026-12-22T15:00"),
 ])
 def test_times_with_a_start_resolve_to_the_start(text, value):
     assert [m.value for m in find_times(text, MONDAY)] == [value]
@@ -146,3 +150,13 @@ def test_case_numbers_in_other_shapes(text, number):
 ])
 def test_a_spoken_address_is_written_down_in_digits_without_the_pauses(said, written):
     assert written_address(said) == written
+
+
+@pytest.mark.parametrize("text, value", [
+    ("周三 上午 差一刻 十一点", "2026-12-09T10:45"),
+    ("后天 下午 三点 哦 不对 三点半", "2026-12-09T15:30"),
+    ("这周五 上午 八点 哦 你们 九点 才上班 那 就 九点半", "2026-12-11T09:30"),
+])
+def test_the_time_meant_when_said_in_pieces_or_put_right(text, value):
+    from actions.forms import values
+    assert values.said_time(text, MONDAY, asked=True).value == value
