@@ -24,7 +24,8 @@ from actions.forms.amend import amendments
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
 from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
-                                SOMEONE_ELSE, THEIR_PLACE, THIS_NUMBER, caller_number, channel_of,
+                                SOMEONE_ELSE, THEIR_PLACE, THIS_NUMBER, THIS_ONE, NOT_THIS_ONE,
+                                caller_number, channel_of,
                                 confirmed_unchanged, confirms,
                                 latest_intent, latest_text, looks_like_answer, names_in, now_local,
                                 previous_value, set_by_latest_message, skipped_by_rasa)
@@ -259,8 +260,9 @@ class ServiceForm(FormValidationAction):
         if not caller or tracker.get_slot("phone"):
             return {}
         text = re.sub(r"\s+", "", latest_text(tracker))  # 就打 这个 电话
-        points_to_it = THIS_NUMBER.search(text) and not values.find_phones(text) \
-            and not re.search(r"不(?:要|用|是)|别|换", text)
+        offered = tracker.get_slot("requested_slot") == "phone"
+        points_to_it = (THIS_NUMBER.search(text) or (offered and THIS_ONE.search(text))) \
+            and not values.find_phones(text) and not NOT_THIS_ONE.search(text)
         if self.caller_fills_phone or points_to_it:
             check = values.check_phone(caller)
             if check.ok:

@@ -173,7 +173,11 @@ def channel_of(tracker: Tracker) -> str:
 
 
 # 就这个号 / 打我这个手机 / 本机: the number the call comes from
-THIS_NUMBER = re.compile(r"(?:这个|这|现在|本)(?:号|手机|电话|座机)|本机|打来的|来电(?:号码)?|这个号码")
+THIS_NUMBER = re.compile(r"(?:这个|这|现在|本)(?:号|手机|电话|座机)|本机|打来的|来电(?:号码)?|"
+                         r"(?:电话|手机|号码|联系)[^，。,.\d]{0,6}这个|(?:打|用|留)我?(?:现在)?的?这个")
+# 就这个 / 是 / 行 answering 就用您打来的这个号码吗？
+THIS_ONE = re.compile(r"这个|这号|就这|是|对|行|可以|好|嗯|用|打")
+NOT_THIS_ONE = re.compile(r"不(?:要|用|是|行|对)|别|换|另外|其他|其它")
 
 
 def caller_number(tracker: Tracker) -> str | None:

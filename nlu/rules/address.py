@@ -392,7 +392,8 @@ def written_address(text: str) -> str:
     for kind, start, end in match.parts:
         piece = re.sub(r"\s+", "", plain[start:end])
         numbered = _NUMBERED_RE.get(kind)
-        m = numbered.match(piece) if numbered is not None and kind != "area" else None
+        # (二期, 三区 are kept as said: estates are named so)
+        m = numbered.match(piece) if numbered is not None and kind not in ("area", "phase", "zone") else None
         value = m and (m.groupdict().get("v"))
         digits = _to_digits(value) if value else None
         if digits and digits != value:

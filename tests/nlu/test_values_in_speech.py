@@ -145,7 +145,7 @@ def test_case_numbers_in_other_shapes(text, number):
 
 @pytest.mark.parametrize("said, written", [
     ("淮海中路 嗯 二百三十弄 十四号 二楼", "淮海中路230弄14号2楼"),
-    ("翠苑 三期 十八幢 两单元 一千一百零二", "翠苑3期18幢2单元1102"),
+    ("翠苑 三期 十八幢 两单元 一千一百零二", "翠苑三期18幢2单元1102"),
     ("丰台区 东大街 六号院 五号楼 四零一", "丰台区东大街6号院5号楼401"),
 ])
 def test_a_spoken_address_is_written_down_in_digits_without_the_pauses(said, written):
