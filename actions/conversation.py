@@ -241,6 +241,30 @@ class ActionResumeForm(Action):
 _WANTS = re.compile(r"能|可以|想|要|帮|怎么(?:办|申请|报名|预约|弄)|预约|报名|申请|一起|给我|给我家|有没有|有吗|有的话")
 
 
+# What a greeting is made of; a message with much more than this asked for something.
+_GREETING = re.compile(r"喂|你好|您好|哈喽|在吗|在不在|请问|是社区吗?|社区(?:服务中心)?吗?|同志|那个|这个|嗯|啊|呃|"
+                       r"早上好|上午好|下午好|晚上好|[\s，,。.!！?？~～]")
+
+
+class ActionGreet(Action):
+    """A greeting, unless the message says more than hello (喂 你好 敬老查话会礼拜六还能报吗):
+    an activity it names is signed up for, anything else is asked about as any unsure reading."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        text = latest_text(tracker)
+        if len(_GREETING.sub("", text)) >= 6:
+            signup = await start_named_signup(text)
+            if signup:
+                return signup
+            return [FollowupAction("action_clarify")]
+        dispatcher.utter_message(response="utter_greet")
+        return []
+
+
 class ActionAnswerFaq(Action):
     """A policy answer; when the question was about a service the resident may want
     (社保认证能上门吗？), the answer ends with an offer to start it."""

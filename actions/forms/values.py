@@ -184,6 +184,9 @@ def said_time(text: str, now: datetime, asked: bool = True) -> TimeMatch | None:
         pass
     if cue is not None:
         later = resolve_time(text[cue.end():], now, asked)
+        whole = resolve_time(text, now, asked) if later and later.grain == "day" else None
+        if whole and whole.value[:10] == later.value[:10]:
+            return whole  # 十点半 还是下礼拜三: the clock said before it, on that day
         if later:
             return later
     return resolve_time(text, now, asked)

@@ -39,6 +39,7 @@ _NUM = rf"(?<![\d{_CN}])(?:\d{{1,4}}|[{_CN}]{{1,6}})(?![\d{_CN}])"
 _LETTER = r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
 _AREA = (r"楼道|楼梯间?|电梯间?|电梯|单元门|楼门|门口|楼下|楼顶|顶楼|天台|地下室|地下车库|车库|大厅"
          r"|[东南西北正后侧大]门口?|停车场|车棚|广场|健身区|垃圾站|花园|绿化带|走廊")
+_AGAIN = re.compile(r"(?:[\s,，]|嗯|啊|哦|那个)*(?:不对|不是|就是|应该是|是)?(?:[\s,，]|嗯|啊)*")
 # Between parts: a pause, 的, or a filler a recogniser writes down (3座 嗯 1205).
 _SEP = r"(?:[\s的,，]|嗯|呃|啊|那个){0,3}"
 
@@ -187,9 +188,24 @@ def _chain(text: str, start: int, first: _Part) -> list[_Part]:
     while True:
         sep = re.match(_SEP, text[pos:]).end()
         kinds = _NEXT[parts[-1].kind]
+        same = _numbered_at(text, pos + sep, (parts[-1].kind,)) if parts[-1].value else None
+        if same is not None and _to_digits(same.value) == _to_digits(parts[-1].value) \
+                and not text[same.end:same.end + 1].isdigit():
+            pos = same.end  # 七号 七号: said twice
+            continue
         part = _named_at(text, pos + sep, kinds) or _numbered_at(text, pos + sep, kinds)
         if part is None and sep:
             part = _named_at(text, pos, kinds) or _numbered_at(text, pos, kinds)
+        if part is None and parts[-1].kind not in ("district", "road", "estate", "area"):
+            # 七号 七号 / 五零二 不对 五零一: the same part said again, or put right
+            again = _AGAIN.match(text, pos)
+            part = _numbered_at(text, again.end(), (parts[-1].kind,)) if again else None
+            if part is not None and text[part.end:part.end + 1].isdigit():
+                part = None  # the start of a phone number, not a room said again
+            if part is not None:
+                parts[-1] = part
+                pos = part.end
+                continue
         if part is None:
             return parts
         parts.append(part)

@@ -137,6 +137,7 @@ _DOT_DATE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[号�
                        r"(?![\d.%]|元|块|米|斤|公斤|岁|度|万|千|倍)")
 
 
+_CLOCK_AGAIN = re.compile(r"(?!一刻|三刻)[0-9一二两三四五六七八九十]")
 _WEEKDAY_AFTER_DATE = re.compile(r"[\s,，]*[（(]?(?:星期|礼拜|周)[一二三四五六日天][)）]?")
 
 
@@ -173,7 +174,9 @@ def _normalise(text: str) -> tuple[str, list[int], list[int]]:
             src, dst = after.group(0), ""
         elif text[i].isspace() and _between_words(text, i):
             gap = re.match(r"\s+", text[i:]).group(0)  # 明天 中午 十一点: a recogniser's word gaps
-            src, dst = gap, ""
+            # (三点 三点半: a clock said again stays apart from the first)
+            again = last in "点分" and _CLOCK_AGAIN.match(text, i + len(gap))
+            src, dst = gap, "，" if again else ""
         out.append(dst)
         starts.extend([i] * len(dst))
         ends.extend([i + len(src)] * len(dst))

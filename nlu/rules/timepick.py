@@ -22,6 +22,7 @@ _SAYS_DAY = re.compile(rf"(?<![白当每整])天|[日号周月年今明昨]|星�
 _TURNED_DOWN = re.compile(r"^[^，。,.!?！？]{0,3}?(?:不行|不上班|不办公|没空|有事|不方便|没时间|不在家|休息|不可以|去不了|来不了|"
                           r"(?:我|俺)?要(?:开会|上班|接孩子)|上班)")
 _DETAIL = {"day": 0, "halfday": 1, "minute": 2}
+_NOT_THIS = re.compile(r"(?:不是|不要|别)\s*$")
 # Said between two clocks when the second puts the first right.
 _CORRECTED = re.compile(r"哦|噢|不对|不是|不行|那就?|还是|改成?|算了|应该|才上班|才开门|上班")
 
@@ -46,8 +47,16 @@ def _join_days_and_clocks(text: str, matches: list[TimeMatch]) -> list[TimeMatch
     same message are one moment; the bare day is then dropped as said more exactly."""
     joined: list[TimeMatch] = []
     day: TimeMatch | None = None
+    clock: TimeMatch | None = None
     used: set[int] = set()
     for match in matches:
+        if _says_day(match) and match.grain == "day" and day is None and clock is not None:
+            # 十点半 还是下礼拜三: the clock said first, its day after
+            used.add(id(clock))
+            day = TimeMatch(clock.start, match.end, text[clock.start:match.end],
+                            match.value[:10] + clock.value[10:], True, "minute")
+            joined.append(day)
+            continue
         if _says_day(match):
             day = match
             joined.append(match)
@@ -72,6 +81,8 @@ def _join_days_and_clocks(text: str, matches: list[TimeMatch]) -> list[TimeMatch
                                     day.value[:10] + match.value[10:], match.has_time,
                                     match.grain))
             continue
+        if day is None and match.grain == "minute":
+            clock = match
         joined.append(match)
     return [m for m in joined if id(m) not in used]
 
@@ -84,7 +95,9 @@ def resolve_time(text: str, now: datetime, asked: bool = True) -> TimeMatch | No
     in the past the first is returned so the caller can say so. ``asked``: the message
     answers a question about the time; otherwise only a day or a clock counts.
     """
-    matches = _join_days_and_clocks(text, find_times(text, now))
+    # 不是十点，十点半: a time named to be turned down is not the one meant
+    said = [m for m in find_times(text, now) if not _NOT_THIS.search(text[max(0, m.start - 3):m.start])]
+    matches = _join_days_and_clocks(text, said)
     wanted = [m for m in matches if not _TURNED_DOWN.match(text[m.end:])]
     matches = wanted or matches
     specific = [m for m in matches if _is_specific(m)]

@@ -147,6 +147,9 @@ def test_case_numbers_in_other_shapes(text, number):
     ("淮海中路 嗯 二百三十弄 十四号 二楼", "淮海中路230弄14号2楼"),
     ("翠苑 三期 十八幢 两单元 一千一百零二", "翠苑三期18幢2单元1102"),
     ("丰台区 东大街 六号院 五号楼 四零一", "丰台区东大街6号院5号楼401"),
+    # a part said twice, or put right as it is said
+    ("康乐路 二十弄 五号 五号 二楼", "康乐路20弄5号2楼"),
+    ("新华小区 九栋 二单元 三零二 不对 三零三", "新华小区9栋2单元303"),
 ])
 def test_a_spoken_address_is_written_down_in_digits_without_the_pauses(said, written):
     assert written_address(said) == written
@@ -156,6 +159,8 @@ def test_a_spoken_address_is_written_down_in_digits_without_the_pauses(said, wri
     ("周三 上午 差一刻 十一点", "2026-12-09T10:45"),
     ("后天 下午 三点 哦 不对 三点半", "2026-12-09T15:30"),
     ("这周五 上午 八点 哦 你们 九点 才上班 那 就 九点半", "2026-12-11T09:30"),
+    ("时间不对 不是两点 两点半 还是下礼拜四", "2026-12-17T14:30"),
+    ("后天 上午 十点 十点左右", "2026-12-09T10:00"),
 ])
 def test_the_time_meant_when_said_in_pieces_or_put_right(text, value):
     from actions.forms import values
