@@ -209,9 +209,12 @@ class ServiceForm(FormValidationAction):
     def amended_at_readback(self, text: str, filled_now: set, tracker: Tracker) -> List[EventType]:
         """是601不是501 / 身份证后四位是0435 / 门牌是32号院: the whole new value, from the
         value held and the part said (checked by the field's validator like any answer)."""
+        # (a value the extractors read from the same words, 是四单元不是三单元 → 三单元, is
+        # overridden: the part said is read against the value held)
         fields = [f for f in ("id_number", "phone", "address", "person_name") if f in self.slots(tracker)
-                  and f not in filled_now and tracker.get_slot(f)]
-        changed = amendments(text, {f: tracker.get_slot(f) for f in fields})
+                  and (f not in filled_now or f != "person_name") and previous_value(f, tracker)]
+        held = {f: previous_value(f, tracker) for f in fields}
+        changed = amendments(text, held)
         return [SlotSet(field, value) for field, value in changed.items() if field in fields]
 
     async def profile_answer(self, slot: str, tracker: Tracker) -> List[EventType] | None:

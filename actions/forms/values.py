@@ -116,6 +116,10 @@ def said_address(text: str) -> str | None:
         pass
     if cue is not None:
         after = [a for a in found if a.start >= cue.end()]
+        before = [a for a in found if a.end <= cue.start()]
+        if after and before:  # 东湖新村9幢405，哦不对，是9幢504: the place said first, put right
+            new = max(after, key=lambda a: (len(a.parts), a.end - a.start))
+            return complete_address(new.text, before[-1].text)
         found = after or found
     best = max(found, key=lambda a: (len(a.parts), a.end - a.start))
     # 我家在清河小区，就是靠马路那边的，5号楼1单元303: the estate said first is part of it
@@ -173,7 +177,7 @@ def describe_time(dt: datetime) -> str:
     return f"{dt.month}月{dt.day}日（周{WEEKDAYS_ZH[dt.weekday()]}）{half}{dt.hour}:{dt.minute:02d}"
 
 
-_CHANGE_TO = re.compile(r"改成|改到|改为|换成|换到|调到|挪到|应该是|不是.{1,12}?是")
+_CHANGE_TO = re.compile(r"改成|改到|改为|换成|换到|调到|挪到|应该是|不是.{1,12}?是|(?:不对|说错了?|说反了)[，,\s]*(?:不对[，,\s]*)*(?:是|就是)?")
 
 
 def said_time(text: str, now: datetime, asked: bool = True) -> TimeMatch | None:
@@ -184,9 +188,12 @@ def said_time(text: str, now: datetime, asked: bool = True) -> TimeMatch | None:
         pass
     if cue is not None:
         later = resolve_time(text[cue.end():], now, asked)
-        whole = resolve_time(text, now, asked) if later and later.grain == "day" else None
-        if whole and whole.value[:10] == later.value[:10]:
+        whole = resolve_time(text, now, asked) if later else None
+        if whole and later.grain == "day" and whole.value[:10] == later.value[:10]:
             return whole  # 十点半 还是下礼拜三: the clock said before it, on that day
+        if whole and later.grain == "minute" and whole.value[10:] == later.value[10:] \
+                and not days_said(text[cue.end():], now):
+            return whole  # 后天下午三点 哦不对 三点半: the day said before it
         if later:
             return later
     return resolve_time(text, now, asked)

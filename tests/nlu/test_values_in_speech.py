@@ -165,3 +165,12 @@ def test_a_spoken_address_is_written_down_in_digits_without_the_pauses(said, wri
 def test_the_time_meant_when_said_in_pieces_or_put_right(text, value):
     from actions.forms import values
     assert values.said_time(text, MONDAY, asked=True).value == value
+
+
+@pytest.mark.parametrize("text, address", [
+    ("青年新村12幢302，哦不对不对，是12幢203", "青年新村12幢203"),
+    ("不是东单元，是西单元，幸福里小区7号楼西单元502", "幸福里小区7号楼西单元502"),
+])
+def test_the_address_put_right_in_the_same_breath(text, address):
+    from actions.forms.values import said_address
+    assert said_address(text) == address
