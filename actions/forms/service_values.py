@@ -65,10 +65,18 @@ _NOT_PRIMARY = re.compile(r"初[一二三]|初中|高中|高[一二三]|幼儿�
 
 def check_grade(text: str) -> Check:
     """四点半课堂 is for primary pupils: grade 1 to 6."""
+    plain = fullwidth_to_ascii(text)
+    grades = [(m.start(), _number(m.group(1) or m.group(2))) for m in _GRADE.finditer(plain)]
+    said = [g for _, g in grades]
+    # 七年级是他哥，天乐是四年级 / 初一是他姐，他是二年级: of several grades, the primary one
+    # said last is the child's
+    primary = [(at, g) for at, g in grades if g and 1 <= g <= 6]
+    other = [m.start() for m in _NOT_PRIMARY.finditer(plain)] + [at for at, g in grades if g and not 1 <= g <= 6]
+    if primary and other and min(other) < primary[-1][0]:
+        return Check(primary[-1][1])
     if _NOT_PRIMARY.search(text):
         return Check(reason="四点半课堂只面向小学1到6年级的孩子。请说孩子上几年级，例如“三年级”。")
-    match = _GRADE.search(fullwidth_to_ascii(text))
-    grade = _number(match.group(1) or match.group(2)) if match else None
+    grade = said[0] if said else None
     if grade is None:
         return Check(reason="没听清孩子上几年级。请说例如“三年级”。")
     if not 1 <= grade <= 6:
@@ -250,8 +258,14 @@ def _bare_weekdays(text: str) -> str | None:
     return None
 
 
+# 随便 / 你们看着办 to how often: staff settle it with the resident
+_UP_TO_YOU = re.compile(r"随便|看着办|都行|都可以|无所谓|你们定|听你们的|不一定|说不准|再说")
+
+
 def check_frequency(text: str) -> Check:
     found = find_frequency(text) or _bare_weekdays(fullwidth_to_ascii(text).strip())
+    if not found and _UP_TO_YOU.search(text):
+        return Check("待定（工作人员联系商定）")
     if found:
         return Check(found)
     return Check(reason="没听清多久一次。请说例如“每周3次”“每周一三五”，只要这一次就说“就一次”。")

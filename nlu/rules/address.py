@@ -52,7 +52,7 @@ _ESTATE_SUFFIX = (r"小区|花园|花苑|家园|新村|新邨|新苑|公寓|大�
 # that come before an address (我住在, 到, 去), and digits of an earlier part.
 # (订 报 约 办 替 and the kinship words too: 给我爸订社区助餐 names no estate 爸订社区)
 _NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是去到来的了给把从往于就写填叫说想让要请帮"
-                 "订报约办替爸妈还 \t\n0123456789")
+                 "订报约办替爸妈还们 \t\n0123456789")
 # A place said relative to the flat (楼下小花园, 门口那个花园) names no estate.
 _RELATIVE_PLACE = re.compile(r"楼下|楼上|门口|对面|旁边|后面|前面|隔壁|附近|^小区")
 _LEAD_BEFORE = re.compile(r"(?:家住|家里|家在|我家|俺家|咱家|住|地址|位置|位于|就在)$")
@@ -152,6 +152,8 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
             # 劲松八区, 和平街十一区: a numbered area of an estate, not a district.
             numbered_area = kind == "district" and m.group(0) == "区" and re.search(
                 r"[\u4e00-\u9fff](?:[一二三四五六七八九十]{1,3}|\d{1,2})$", name)
+            if re.match(r"地址|住址|地点|位置", name):
+                continue  # 地址阳光花园…: the address starts after the word that announces it
             if m.group(0) == "社区" and re.search(r"[进去到来回走]", name):
                 continue  # 义诊进社区, 送温暖到社区: something coming to the community
             if _NOT_PLACE_NAMES.match(name) or _RELATIVE_PLACE.search(name) or (re.search(_NUM + r"$", name) and not (numbered_village or numbered_area)) \

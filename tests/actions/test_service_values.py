@@ -66,6 +66,12 @@ def test_household_size_and_frequency():
     assert not sv.check_frequency("三一").ok
     assert sv.find_frequency("每个星期一和星期四") == "每周一四"
     assert sv.find_frequency("两个礼拜来一次") == "每2周1次"
+    assert sv.check_frequency("随便，你们看着办").value.startswith("待定")
+
+
+def test_of_several_grades_the_childs_is_the_primary_one_said_last():
+    assert sv.check_grade("搞错了，初一是他姐，他是二年级").value == 2
+    assert sv.check_grade("七年级是他哥，他是五年级").value == 5
 
 
 @pytest.mark.parametrize("text,kind", [("我要投诉物业", "complaint"), ("楼下烧烤太吵扰民", "complaint"),
