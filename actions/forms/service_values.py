@@ -16,6 +16,7 @@ from actions.forms.values import Check
 from nlu.rules.digits import chinese_numeral_to_int, fullwidth_to_ascii
 from nlu.rules.gazetteer import lookup
 from nlu.rules.id_number import birth_date
+from nlu.rules.person_name import chars_in_order
 from nlu.rules.vocab import GENERIC_PHRASES
 
 ALLOWANCE_MIN_AGE = 80
@@ -327,16 +328,6 @@ def _shared_words(core: str, title: str) -> int:
     return best
 
 
-def _in_order(short: str, title: str) -> bool:
-    at = 0
-    for ch in short:
-        at = title.find(ch, at)
-        if at < 0:
-            return False
-        at += 1
-    return True
-
-
 def _title_score(said: str, title: str) -> float:
     core = _GENERIC.sub("", said)
     if len(core) >= 2 and core in title:
@@ -345,10 +336,10 @@ def _title_score(said: str, title: str) -> float:
     shared = _shared_words(plain, title)
     if shared >= 2:
         return 84.0 + min(shared, 6)
-    if 2 <= len(plain) <= 6 and _in_order(plain, title):
+    if 2 <= len(plain) <= 6 and chars_in_order(plain, title):
         return 83.0  # 防骗 → 防诈骗讲座
     for clause in re.split(r"[，,。.!！?？…、\s]+|那|还有|位置|报", plain):
-        if 2 <= len(clause) <= 4 and _in_order(clause, title) and clause[0] in title[:2]:
+        if 2 <= len(clause) <= 4 and chars_in_order(clause, title) and clause[0] in title[:2]:
             return 82.0  # 满了啊，那防骗的讲座还有位置吧 → 防诈骗讲座
     title_syl = lazy_pinyin(title, style=Style.NORMAL)
     said_syl = lazy_pinyin(core, style=Style.NORMAL)

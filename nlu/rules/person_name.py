@@ -233,10 +233,12 @@ def _explanation_chain(text: str, start: int) -> tuple[int, str] | None:
     return pos, chars
 
 
-def _holds_in_order(name: str, chars: str) -> bool:
+def chars_in_order(chars: str, text: str) -> bool:
+    """Every character of ``chars`` appears in ``text``, in that order (淑芬 in 李淑芬,
+    茶话 in 敬老茶话会)."""
     at = 0
     for ch in chars:
-        at = name.find(ch, at)
+        at = text.find(ch, at)
         if at < 0:
             return False
         at += 1
@@ -255,7 +257,7 @@ def spelled_names(text: str) -> list[tuple[int, int, int]]:
             name_end -= 1
         for size in (3, 2, 4) if chain else ():
             name = text[max(0, name_end - size):name_end]
-            if len(name) == size and _surname_len(name) and _holds_in_order(name, chain[1]) \
+            if len(name) == size and _surname_len(name) and chars_in_order(chain[1], name) \
                     and (size < 4 or _surname_len(name) == 2):
                 found.append((name_end - size, name_end, chain[0]))
                 start = chain[0]

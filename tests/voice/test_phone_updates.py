@@ -102,13 +102,18 @@ def test_one_line_has_one_caller_key_whichever_way_its_number_is_written():
     assert "13912340000" not in caller_key("13912340000")
 
 
-async def test_a_status_change_is_told_at_the_callers_next_call_exactly_once(
-        stack, gateway, fresh_phone, redis_client):
+async def case_filed_on_a_call(stack, gateway, phone: str) -> str:
+    """A call from ``phone`` that files a case; its case number."""
     call_id = uuid.uuid4().hex
-    filing = await call(gateway, fresh_phone, call_id)
+    filing = await call(gateway, phone, call_id)
     await opening(filing)
     await hang_up(filing)
-    number = file_phone_case(stack, call_id)
+    return file_phone_case(stack, call_id)
+
+
+async def test_a_status_change_is_told_at_the_callers_next_call_exactly_once(
+        stack, gateway, fresh_phone, redis_client):
+    number = await case_filed_on_a_call(stack, gateway, fresh_phone)
     change_status(stack, number, "in_progress", "师傅明天上午上门")
 
     kept = wait_for(lambda: redis_client.hvals(pending_key(stack, fresh_phone)))
@@ -134,11 +139,7 @@ async def test_a_status_change_is_told_at_the_callers_next_call_exactly_once(
 
 async def test_news_cut_short_by_the_caller_is_told_at_the_following_call(
         stack, gateway, fresh_phone, redis_client):
-    call_id = uuid.uuid4().hex
-    filing = await call(gateway, fresh_phone, call_id)
-    await opening(filing)
-    await hang_up(filing)
-    number = file_phone_case(stack, call_id)
+    number = await case_filed_on_a_call(stack, gateway, fresh_phone)
     change_status(stack, number, "accepted")
     assert wait_for(lambda: redis_client.hvals(pending_key(stack, fresh_phone)))
 
