@@ -69,7 +69,10 @@ _STOP_WORDS = (
     "呗 啦 哈 嗯 同志 先生 女士 阿姨 大爷 老师 师傅 本人 自己"
 ).split()
 _STOP = tuple(sorted(set(_STOP_WORDS), key=len, reverse=True))
+_ADDRESS_FORMS = frozenset("阿姨 大爷 叔叔 奶奶 爷爷 大妈 婆婆 阿婆 阿公 阿伯 师傅 老师 大姐 大哥 姐姐 哥哥 "
+                           "老太 老头 老爷子 姨 叔 伯 婶".split())
 NOT_NAMES = frozenset(
+    "初一 初二 初三 高一 高二 高三 "  # 孩子初二: a school year, not a name
     "社区 居民 老人 本人 自己 一个 工作 退休 残疾 这个 那个 家属 家人 邻居 户主 他们 我们 大家 "
     "外地 本地 业主 租户 房东 租客 网格 物业 医生 律师 老师 社工 孩子 小孩 学生".split())
 _STOP_LONG = tuple(w for w in _STOP if len(w) >= 2)
@@ -122,6 +125,8 @@ def read_name(text: str, start: int, need_surname: bool = True) -> tuple[int, in
     value = text[start:end]
     if value in NOT_NAMES or value[:2] in NOT_NAMES or any(value.startswith(r) for r in RELATIONS):
         return None
+    if value[surname:] in _ADDRESS_FORMS:
+        return None  # 王阿姨, 李大爷: how a neighbour is called, not a name for a form
     return start, end
 
 

@@ -31,7 +31,8 @@ def test_names_in_kinship_frames_carry_whose_they_are(text, name, role):
     assert [(n.value, n.role) for n in found] == [(name, role)]
 
 
-@pytest.mark.parametrize("text", ["我是他女儿，打我电话", "帮我老伴申请", "给我爸和我妈报名", "我是社区居民"])
+@pytest.mark.parametrize("text", ["我是他女儿，打我电话", "帮我老伴申请", "给我爸和我妈报名", "我是社区居民",
+                                  "我邻居刘大妈说可以申请", "孩子初三了，压力大"])
 def test_a_relation_word_alone_is_no_name(text):
     assert find_person_names(text) == []
 
