@@ -256,7 +256,8 @@ class ActionGreet(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         text = latest_text(tracker)
-        if len(_GREETING.sub("", text)) >= 6:
+        # (counted in Chinese characters: /greet from a channel or a triggered intent is a hello)
+        if len(re.findall(r"[\u4e00-\u9fff]", _GREETING.sub("", text))) >= 6:
             signup = await start_named_signup(text)
             if signup:
                 return signup

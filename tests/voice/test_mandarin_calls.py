@@ -26,7 +26,8 @@ OPENING = "我家水管漏水了，想报修。"
 # Spoken forms (what a caller says), by the question being answered.
 ANSWERS = {"address": "阳光小区三号楼二单元五零二。", "repair_category": "水管漏水。",
            "description": "厨房的水管一直在漏水。", "preferred_time": "随时都可以。",
-           "confirm": "对，没错。"}
+           # the number the call comes from is offered, not taken silently
+           "phone": "对，就用这个号码。", "confirm": "对，没错。"}
 MAX_TURNS = 10
 
 
