@@ -1,5 +1,5 @@
-"""The development half of the independently written dialogue corpus, played whole
-against the real assistant (tests/dialogues/FORMAT.md, bench/dialogue_sim.py).
+"""The development half of the independently written dialogue corpus (every second
+conversation of it) played against the real assistant (tests/dialogues/FORMAT.md, bench/dialogue_sim.py).
 
 The blind half is never played here: it is scored only when figures are reported
 (`python -m bench.dialogue_sim --set blind`). The floors sit below the measured
@@ -24,7 +24,9 @@ def corpus_stack(tmp_path_factory):
 
 
 def test_development_conversations_end_with_the_right_cases(corpus_stack):
-    conversations = load("dev")
+    # Every second conversation of every set (310 of 620): the suite stays well inside its
+    # time on two busy cores; the whole corpus is played by bench.dialogue_sim.
+    conversations = load("dev")[::2]
     assert len(conversations) >= 200
     staff = Staff(corpus_stack.console, corpus_stack.child("backoffice").spec.env)
     urls = {"rasa": corpus_stack.rasa, "backoffice": corpus_stack.backoffice}
