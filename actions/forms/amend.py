@@ -15,7 +15,7 @@ from pypinyin import lazy_pinyin
 
 from nlu.rules.address import replace_address_part
 from nlu.rules.person_name import bare_name
-from nlu.rules.digits import digit_runs, fullwidth_to_ascii
+from nlu.rules.digits import normalise_digit_runs
 
 # Which field a correction is about, when it says so.
 _FIELD_WORDS = (
@@ -35,18 +35,6 @@ _SWAPS = (
 _ENDS = re.compile(rf"(?P<side>最?后|末尾?|尾数?|最?前|开头)\s*(?P<n>[0-9一二三四五六七八九十两]{{0,2}})\s*位?(?:数字)?\s*"
                    rf"(?:号码?)?\s*(?:应该|改成|改为)?(?:是|为|:|：)?\s*{_RUN}")
 _SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
-def _digits_text(text: str) -> str:
-    """The text with spoken digit runs (洞四三五) written as ASCII digits, words kept."""
-    out, last = [], 0
-    plain = fullwidth_to_ascii(text)
-    for start, end, digits in digit_runs(text, 2):
-        out.append(plain[last:start])
-        out.append(digits)
-        last = end
-    out.append(plain[last:])
-    return "".join(out)
 
 
 def _named_field(text: str) -> str | None:
@@ -117,7 +105,7 @@ def amendments(text: str, held: Mapping[str, str]) -> dict[str, str]:
         name = _name_fix(text, str(held["person_name"]))
         if name:
             return {"person_name": name}
-    said = _digits_text(text)
+    said = normalise_digit_runs(text, min_len=2)  # 洞四三五 → 0435, words kept
     named = _named_field(said)
     fields = (named,) if named else _DIGITS_FIELDS
     m = _ENDS.search(said)

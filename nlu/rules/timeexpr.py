@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from nlu.rules.address import find_address
-from nlu.rules.digits import digit_runs, fullwidth_to_ascii
+from nlu.rules.digits import chinese_numeral_to_int, digit_runs, fullwidth_to_ascii
 from nlu.rules.person_name import find_person_names
 
 logger = logging.getLogger(__name__)
@@ -116,22 +116,6 @@ _NOW_WORDS = re.compile(r"一会儿?|待会儿?|等会儿?|马上|立刻|立即"
 # 差一刻十点 / 差五分十点: some minutes before the hour
 _BEFORE_HOUR = re.compile(r"(?:(上午|早上|下午|晚上))?差(一刻|[0-9一二三四五六七八九十]{1,3})分?钟?(?:到)?"
                           r"([0-9]{1,2}|[一二两三四五六七八九十]{1,3})点")
-_CN_SMALL = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {"两": 2}
-
-
-def _small_number(token: str) -> int | None:
-    if token.isdigit():
-        return int(token)
-    if token == "十":
-        return 10
-    if token.startswith("十"):
-        return 10 + _CN_SMALL.get(token[1:], 0)
-    if token.endswith("十"):
-        return _CN_SMALL.get(token[:-1], 0) * 10
-    if "十" in token:
-        tens, ones = token.split("十")
-        return _CN_SMALL.get(tens, 0) * 10 + _CN_SMALL.get(ones, 0)
-    return _CN_SMALL.get(token)
 _MONTH_END = re.compile(r"(这个|本|下个?|[一二三四五六七八九十]{1,2}|1[0-2]|[1-9])?月底")
 _DOT_DATE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[号日]?"
                        r"(?![\d.%]|元|块|米|斤|公斤|岁|度|万|千|倍)")
@@ -277,6 +261,10 @@ def _resolve_item(item: dict, norm: str, now: datetime) -> tuple[str, datetime] 
     return grain, begin
 
 
+def _number(token: str) -> int | None:
+    return int(token) if token.isdigit() else chinese_numeral_to_int(token.replace("两", "二"))
+
+
 def _custom_matches(norm: str, now: datetime) -> list[tuple[int, int, datetime, str]]:
     """Colloquial forms JioNLP misses: 马上, 月底, 12.5."""
     found = [(m.start(), m.end(), now.replace(second=0, microsecond=0), "minute")
@@ -292,8 +280,8 @@ def _custom_matches(norm: str, now: datetime) -> list[tuple[int, int, datetime, 
             first = first.replace(month=month, year=now.year + (month < now.month))
         found.append((m.start(), m.end(), _add_month(first) - timedelta(days=1), "day"))
     for m in _BEFORE_HOUR.finditer(norm):
-        hour = _small_number(m.group(3))
-        minutes = 15 if m.group(2) == "一刻" else _small_number(m.group(2))
+        hour = _number(m.group(3))
+        minutes = 15 if m.group(2) == "一刻" else _number(m.group(2))
         if hour is None or not minutes or not 1 <= hour <= 24 or minutes >= 60:
             continue
         if m.group(1) in ("下午", "晚上") and hour < 12:
