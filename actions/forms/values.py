@@ -15,7 +15,7 @@ from typing import Any
 from nlu.rules import clock
 from nlu.rules.address import complete_address, find_address, find_addresses, written_address
 from nlu.rules.gazetteer import lookup
-from nlu.rules.id_number import find_id_numbers, id_problem, is_valid_id, normalise_id
+from nlu.rules.id_number import find_id_numbers, id_problem, normalise_id, valid_id_within
 from nlu.rules.office_hours import OfficeHours
 from nlu.rules.person_name import bare_name, best_name, find_person_names
 from nlu.rules.phone import find_phones, phone_problem
@@ -53,10 +53,9 @@ def check_id_number(text: str, today: datetime | None = None) -> Check:
     # 倒数第二位是九 五幺幺三二幺…: a digit said before the number runs into it; the one
     # 18-character stretch that passes the checksum is the number.
     digits = normalise_id(candidate) if candidate else ""
-    if len(digits) > 18:
-        valid = {digits[i:i + 18] for i in range(len(digits) - 17) if is_valid_id(digits[i:i + 18])}
-        if len(valid) == 1:
-            return Check(valid.pop())
+    within = valid_id_within(digits) if len(digits) > 18 else None
+    if within:
+        return Check(within)
     # No digit at all: say so, rather than counting the words as digits.
     reason = id_problem(digits, today.date() if today else None) if candidate else None
     return Check(reason=f"{reason or '没有听到身份证号'}。请再核对一下，18位，最后一位可能是X。")

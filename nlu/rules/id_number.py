@@ -73,3 +73,10 @@ def find_id_numbers(text: str) -> list[IdMatch]:
 
 def mask_id(id_number: str) -> str:
     return id_number[:4] + "*" * 10 + id_number[-4:] if len(id_number) == 18 else "****"
+
+
+def valid_id_within(digits: str) -> str | None:
+    """The one 18-character stretch of a longer run that passes the checksum (倒数第二位是九
+    followed by the number runs the 九 into it), or None when none or several do."""
+    valid = {digits[i:i + 18] for i in range(len(digits) - 17) if is_valid_id(digits[i:i + 18])}
+    return valid.pop() if len(valid) == 1 else None
