@@ -17,8 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.forms import values
 from actions.forms.base import ServiceForm
 from actions.forms.turn import latest_intent, latest_text, now_local
-from actions.forms.service_values import (check_participants, describe_activity,
-                                          find_participants, match_activity, open_activities)
+from actions.forms.activities import describe_activity, match_activity, open_activities
+from actions.forms.service_values import check_participants, find_participants
 from actions.forms.spec import SPECS
 from actions.forms.submit import SubmitService
 from actions.services.backoffice import BackofficeRejected, BackofficeUnavailable

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from actions.forms import activities
 from actions.forms import service_values as sv
 from actions.forms.complaint_suggestion import ANONYMOUS
 from actions.forms.consultation_booking import topic_from_opening
@@ -105,18 +106,18 @@ CATALOGUE = [
     ("剪纸", "ACT003"), ("亲子手工", "ACT003"),
 ])
 def test_activity_matched_by_characters_or_sound(text, activity):
-    assert sv.match_activity(text, CATALOGUE).activity["activity_id"] == activity
+    assert activities.match_activity(text, CATALOGUE).activity["activity_id"] == activity
 
 
 @pytest.mark.parametrize("text", ["我想报名社区活动", "报名", "有什么活动"])
 def test_no_activity_named(text):
-    assert sv.match_activity(text, CATALOGUE) is None
+    assert activities.match_activity(text, CATALOGUE) is None
 
 
 def test_open_activities_skip_full_and_excluded():
-    ids = [a["activity_id"] for a in sv.open_activities(CATALOGUE, exclude="ACT001")]
+    ids = [a["activity_id"] for a in activities.open_activities(CATALOGUE, exclude="ACT001")]
     assert ids == ["ACT002", "ACT005"]
-    assert "剩6个名额" in sv.describe_activity(CATALOGUE[1])
+    assert "剩6个名额" in activities.describe_activity(CATALOGUE[1])
 
 
 def test_consultation_topic_only_when_said():
