@@ -26,7 +26,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from nlu.rules.address import find_address
-from nlu.rules.digits import chinese_numeral_to_int, digit_runs, fullwidth_to_ascii
+from nlu.rules.colloquial_times import add_month, custom_matches
+from nlu.rules.digits import digit_runs, fullwidth_to_ascii
 from nlu.rules.person_name import find_person_names
 
 logger = logging.getLogger(__name__)
@@ -107,18 +108,10 @@ _BARE_DAY = re.compile(r"^[\d零一二两三四五六七八九十]+[号日]?$")
 _ADDRESS_NEXT = re.compile(r"^\s*(?:号?楼|栋|幢|座|单元|室|层|院|门|线|床)")
 # digit_runs joins digits across dashes and spaces, so 2026-12-05 09 is a run too.
 _ISO_DATE = re.compile(r"\d{4}([-/.])\d{1,2}\1\d{1,2}(\s+\d{1,2})?")
-_CN_MONTH = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"十一": 11, "十二": 12}
 _FREQUENCY_SPAN = re.compile(r"(?:每个?|一个?)(?:周|星期|礼拜)[一二两三四五六七八九十\d]+\s*(?:次|回|趟|遍)|"
                              r"每个?(?:周|星期|礼拜)[一二三四五六日天](?:[、，,和]?[一二三四五六日天])+")
 # 三点水 / 两点水 spell a character out (潘, 冯): no clock in them.
 _NOT_TIMES = re.compile(r"四点半[课可科]堂|四点半学校|四点半班|[两三]点水|点水旁")
-_NOW_WORDS = re.compile(r"一会儿?|待会儿?|等会儿?|马上|立刻|立即")
-# 差一刻十点 / 差五分十点: some minutes before the hour
-_BEFORE_HOUR = re.compile(r"(?:(上午|早上|下午|晚上))?差(一刻|[0-9一二三四五六七八九十]{1,3})分?钟?(?:到)?"
-                          r"([0-9]{1,2}|[一二两三四五六七八九十]{1,3})点")
-_MONTH_END = re.compile(r"(这个|本|下个?|[一二三四五六七八九十]{1,2}|1[0-2]|[1-9])?月底")
-_DOT_DATE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[号日]?"
-                       r"(?![\d.%]|元|块|米|斤|公斤|岁|度|万|千|倍)")
 
 
 _CLOCK_AGAIN = re.compile(r"(?!一刻|三刻)[0-9一二两三四五六七八九十]")
@@ -180,14 +173,6 @@ def _is_past(begin: datetime, finish: datetime, grain: str, now: datetime) -> bo
     return begin < now.replace(second=0, microsecond=0)
 
 
-def _add_month(moment: datetime) -> datetime:
-    year, month = moment.year, moment.month
-    while True:  # 31号 said in November means 31 December, not a crash
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        with contextlib.suppress(ValueError):
-            return moment.replace(year=year, month=month)
-
-
 def _next_year_date(text: str, begin: datetime, now: datetime) -> date:
     """Re-read a year-less date one year on; festivals (春节) move by the calendar."""
     try:
@@ -208,7 +193,7 @@ def _prefer_future(text: str, span: tuple[datetime, datetime], grain: str,
         new_day = _next_year_date(text, begin, now)
         step = timedelta(days=(new_day - begin.date()).days)
     elif _DAY_OF_MONTH.search(text):
-        step = _add_month(begin) - begin
+        step = add_month(begin) - begin
     elif not _DATE_WORD.search(text):
         step = timedelta(days=1)  # a bare clock time: the next one to come
     else:
@@ -259,43 +244,6 @@ def _resolve_item(item: dict, norm: str, now: datetime) -> tuple[str, datetime] 
         finish += shifted - begin
     begin, _ = _prefer_future(text, (shifted, finish), grain, now)
     return grain, begin
-
-
-def _number(token: str) -> int | None:
-    return int(token) if token.isdigit() else chinese_numeral_to_int(token.replace("两", "二"))
-
-
-def _custom_matches(norm: str, now: datetime) -> list[tuple[int, int, datetime, str]]:
-    """Colloquial forms JioNLP misses: 马上, 月底, 12.5."""
-    found = [(m.start(), m.end(), now.replace(second=0, microsecond=0), "minute")
-             for m in _NOW_WORDS.finditer(norm)]
-    for m in _MONTH_END.finditer(norm):
-        first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        if m.group(1) in ("下", "下个"):
-            first = _add_month(first)
-        elif m.group(1) and m.group(1) not in ("这个", "本"):
-            month = int(m.group(1)) if m.group(1).isdigit() else _CN_MONTH.get(m.group(1))
-            if not month:
-                continue
-            first = first.replace(month=month, year=now.year + (month < now.month))
-        found.append((m.start(), m.end(), _add_month(first) - timedelta(days=1), "day"))
-    for m in _BEFORE_HOUR.finditer(norm):
-        hour = _number(m.group(3))
-        minutes = 15 if m.group(2) == "一刻" else _number(m.group(2))
-        if hour is None or not minutes or not 1 <= hour <= 24 or minutes >= 60:
-            continue
-        if m.group(1) in ("下午", "晚上") and hour < 12:
-            hour += 12
-        moment = now.replace(hour=hour % 24, minute=0, second=0, microsecond=0) - timedelta(minutes=minutes)
-        found.append((m.start(2) - 1, m.end(), moment, "minute"))
-    for m in _DOT_DATE.finditer(norm):
-        with contextlib.suppress(ValueError):  # 2.30 is not a date
-            day = now.replace(month=int(m.group(1)), day=int(m.group(2)),
-                              hour=0, minute=0, second=0, microsecond=0)
-            if day.date() < now.date():
-                day = day.replace(year=day.year + 1)
-            found.append((m.start(), m.end(), day, "day"))
-    return found
 
 
 def _overlaps(lo: int, hi: int, spans: list[tuple[int, int]]) -> bool:
@@ -409,7 +357,7 @@ def find_times(text: str, now: datetime) -> list[TimeMatch]:
                                 re.search(r"[弄号]", address.text)):
         blocked.append((address.start, address.end))
     kept: list[tuple[int, int, datetime, str]] = []
-    for match in _custom_matches(norm, now) + _jio_matches(_mask_not_times(norm), now):
+    for match in custom_matches(norm, now) + _jio_matches(_mask_not_times(norm), now):
         taken = blocked + [(lo, hi) for lo, hi, *_ in kept]
         if not _overlaps(match[0], match[1], taken):
             kept.append(match)
