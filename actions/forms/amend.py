@@ -13,7 +13,7 @@ from typing import Mapping
 
 from pypinyin import lazy_pinyin
 
-from nlu.rules.address import replace_address_part
+from nlu.rules.address_edit import replace_address_part
 from nlu.rules.person_name import bare_name
 from nlu.rules.digits import normalise_digit_runs
 

@@ -13,7 +13,8 @@ from datetime import time as dtime
 from typing import Any
 
 from nlu.rules import clock
-from nlu.rules.address import complete_address, find_address, find_addresses, written_address
+from nlu.rules.address import find_address, find_addresses
+from nlu.rules.address_edit import complete_address, written_address
 from nlu.rules.gazetteer import lookup
 from nlu.rules.id_number import find_id_numbers, id_problem, normalise_id, valid_id_within
 from nlu.rules.office_hours import OfficeHours

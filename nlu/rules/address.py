@@ -34,8 +34,8 @@ class AddressMatch:
 
 
 
-_CN = "零〇一二两三四五六七八九十百千幺洞"
-_NUM = rf"(?<![\d{_CN}])(?:\d{{1,4}}|[{_CN}]{{1,6}})(?![\d{_CN}])"
+CN_DIGITS = "零〇一二两三四五六七八九十百千幺洞"
+_NUM = rf"(?<![\d{CN_DIGITS}])(?:\d{{1,4}}|[{CN_DIGITS}]{{1,6}})(?![\d{CN_DIGITS}])"
 _LETTER = r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
 _AREA = (r"楼道|楼梯间?|电梯间?|电梯|单元门|楼门|门口|楼下|楼顶|顶楼|天台|地下室|地下车库|车库|大厅"
          r"|[东南西北正后侧大]门口?|停车场|车棚|广场|健身区|垃圾站|花园|绿化带|走廊")
@@ -70,7 +70,7 @@ _NUMBERED = {
     "room": rf"(?:(?P<v>{_NUM}|[A-Za-z]?\d{{3,4}})\s*(?P<s>室|号房|号|房|户)?|(?P<side>[东西中南北][边面]?户))",
     "area": rf"(?:{_AREA})",
 }
-_NUMBERED_RE = {kind: re.compile(pattern) for kind, pattern in _NUMBERED.items()}
+NUMBERED_RE = {kind: re.compile(pattern) for kind, pattern in _NUMBERED.items()}
 # What may follow what, once a chain has started.
 _NEXT = {
     None: ("building", "unit", "room", "area"),
@@ -112,7 +112,7 @@ class _Part:
     suffix: str | None = None
 
 
-def _to_digits(raw: str | None) -> str | None:
+def to_digits(raw: str | None) -> str | None:
     """ASCII digits for a said number: 十二 → 12, 五零二 → 502, 五百零二 → 502."""
     if raw is None:
         return None
@@ -131,7 +131,7 @@ def normalise_address_parts(building: str | None = None, unit: str | None = None
     """Normalise parts filled from elsewhere (a form answer 三号楼 → "3")."""
     parts = {"building": building, "unit": unit, "room": room}
     strip = re.compile(r"(号楼|号栋|栋|幢|座|号|单元|门|室|房)$")
-    return {key: _to_digits(strip.sub("", value.strip())) if value else None
+    return {key: to_digits(strip.sub("", value.strip())) if value else None
             for key, value in parts.items()}
 
 
@@ -172,11 +172,11 @@ def _own_community_at(text: str, pos: int) -> _Part | None:
     return _Part("estate", pos, m.end(), suffix="小区") if m else None
 
 
-def _numbered_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
+def numbered_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
     for kind in kinds:
-        if kind not in _NUMBERED_RE:
+        if kind not in NUMBERED_RE:
             continue
-        m = _NUMBERED_RE[kind].match(text, pos)
+        m = NUMBERED_RE[kind].match(text, pos)
         if m and m.end() > pos:
             groups = m.groupdict()
             value = groups.get("v") or groups.get("side")
@@ -190,18 +190,18 @@ def _chain(text: str, start: int, first: _Part) -> list[_Part]:
     while True:
         sep = re.match(_SEP, text[pos:]).end()
         kinds = _NEXT[parts[-1].kind]
-        same = _numbered_at(text, pos + sep, (parts[-1].kind,)) if parts[-1].value else None
-        if same is not None and _to_digits(same.value) == _to_digits(parts[-1].value) \
+        same = numbered_at(text, pos + sep, (parts[-1].kind,)) if parts[-1].value else None
+        if same is not None and to_digits(same.value) == to_digits(parts[-1].value) \
                 and not text[same.end:same.end + 1].isdigit():
             pos = same.end  # 七号 七号: said twice
             continue
-        part = _named_at(text, pos + sep, kinds) or _numbered_at(text, pos + sep, kinds)
+        part = _named_at(text, pos + sep, kinds) or numbered_at(text, pos + sep, kinds)
         if part is None and sep:
-            part = _named_at(text, pos, kinds) or _numbered_at(text, pos, kinds)
+            part = _named_at(text, pos, kinds) or numbered_at(text, pos, kinds)
         if part is None and parts[-1].kind not in ("district", "road", "estate", "area"):
             # 七号 七号 / 五零二 不对 五零一: the same part said again, or put right
             again = _AGAIN.match(text, pos)
-            part = _numbered_at(text, again.end(), (parts[-1].kind,)) if again else None
+            part = numbered_at(text, again.end(), (parts[-1].kind,)) if again else None
             if part is not None and text[part.end:part.end + 1].isdigit():
                 part = None  # the start of a phone number, not a room said again
             if part is not None:
@@ -219,7 +219,7 @@ def _room_ok(part: _Part, parts: list[_Part]) -> bool:
         return False
     if part.value[:1] in "东西中南北":
         return True
-    digits = _to_digits(part.value)
+    digits = to_digits(part.value)
     if not digits or not digits.isdigit():
         return False
     structured = any(p.kind in ("building", "unit", "floor", "lane", "road") for p in parts)
@@ -278,7 +278,7 @@ def _part_value(part: _Part | None) -> str | None:
         return None
     if part.value in ("东", "西", "南", "北", "中"):
         return part.value
-    return _to_digits(part.value)
+    return to_digits(part.value)
 
 
 def _room_value(part: _Part | None) -> str | None:
@@ -286,7 +286,7 @@ def _room_value(part: _Part | None) -> str | None:
         return None
     if part.value[:1] in "东西中南北":
         return part.value
-    return _to_digits(part.value)
+    return to_digits(part.value)
 
 
 def _starts(text: str):
@@ -325,7 +325,7 @@ def find_address(text: str) -> AddressMatch | None:
         if first is None and _LEAD_FILLER.match(ascii_text[pos:]):
             continue
         if first is None:
-            first = _numbered_at(ascii_text, pos, _NEXT[None])
+            first = numbered_at(ascii_text, pos, _NEXT[None])
             if first is not None and pos and ascii_text[pos - 1].isalnum() and ascii_text[pos - 1].isascii():
                 first = None
         if first is None:
@@ -335,86 +335,3 @@ def find_address(text: str) -> AddressMatch | None:
             return AddressMatch(found.start, found.end, text[found.start:found.end],
                                 found.building, found.unit, found.room, found.parts)
     return None
-
-
-_LEVELS = ("building", "unit", "floor", "room", "area")
-
-
-def complete_address(said: str, known: str) -> str:
-    """A corrected address said from the building down (是2号楼1单元203, 不是302) keeps the
-    estate or road of the address already given: 向阳小区 + 2号楼1单元203."""
-    new, old = find_address(said), find_address(known)
-    named = ("district", "road", "estate")
-    if old is not None and all(kind in named for kind, _, _ in old.parts) \
-            and (new is None or new.parts[0][0] not in named):
-        # 石牌村 said before, 三巷12号302房 now: the place, then the numbers under it
-        whole = find_address(old.text + said.strip(" ，,。"))
-        if whole and whole.start == 0 and whole.end > len(old.text):
-            return whole.text
-    if new is None or old is None or not new.parts or new.parts[0][0] not in _LEVELS:
-        return new.text if new else said
-    first, last = new.parts[0][0], new.parts[-1][0]
-    from_first = _LEVELS[_LEVELS.index(first):]
-    cut = next((start for kind, start, _ in old.parts if kind in from_first), None)
-    if cut is None and not any(kind in _LEVELS for kind, _, _ in old.parts):
-        return old.text + new.text  # 清河小区 said before, 5号楼1单元303 now
-    if cut is None or cut <= old.start:
-        return new.text
-    # 是3单元的 changes the unit only: the room said before stays.
-    below = _LEVELS[_LEVELS.index(last) + 1:] if last in _LEVELS[:3] else ()
-    tail = next((start for kind, start, _ in old.parts if kind in below), None)
-    kept = old.text[tail - old.start:] if tail is not None else ""
-    return old.text[:cut - old.start] + new.text + kept
-
-
-# Parts a correction may name on its own (门牌是32号院, 是5栋, 房号1202室), with the word that
-# makes a bare number that part.
-_OWN_PARTS = ("road_no", "lane", "zone", "phase", "building", "unit", "floor", "room")
-
-
-def replace_address_part(known: str, said: str) -> str | None:
-    """``known`` with the one numbered part ``said`` names replaced (西城区百花深处胡同23号院 +
-    门牌是32号院 → …32号院); None when ``said`` names no part of that address or several."""
-    old = find_address(known)
-    if old is None:
-        return None
-    held = {kind: (start, end) for kind, start, end in old.parts if kind in _OWN_PARTS}
-    ascii_said = fullwidth_to_ascii(said)
-    found: dict[str, str] = {}
-    for pos in range(len(ascii_said)):
-        if pos and (ascii_said[pos - 1].isdigit() or ascii_said[pos - 1] in _CN):
-            continue
-        for kind in held:
-            part = _numbered_at(ascii_said, pos, (kind,))
-            if part is None or not part.suffix and not (kind == "road_no" and "号" in ascii_said[pos:part.end]):
-                continue
-            if kind == "room" and part.suffix == "号" and "门牌" not in ascii_said:
-                continue  # 32号 is a house number unless the old address has no other place for it
-            found.setdefault(kind, ascii_said[pos:part.end].strip())
-    if len(found) != 1:
-        return None
-    kind, new = next(iter(found.items()))
-    start, end = held[kind]
-    text = fullwidth_to_ascii(known)
-    return known[:start] + new + known[end:] if text[start:end].strip() != new else None
-
-
-def written_address(text: str) -> str:
-    """An address as staff write it down: the parts read, numbers in digits, the pauses and
-    fillers of speech left out (长乐路 嗯 一百二十弄 七号 三楼 → 长乐路120弄7号3楼)."""
-    match = find_address(text)
-    if match is None:
-        return text
-    plain = fullwidth_to_ascii(text)
-    pieces = []
-    for kind, start, end in match.parts:
-        piece = re.sub(r"\s+", "", plain[start:end])
-        numbered = _NUMBERED_RE.get(kind)
-        # (二期, 三区 are kept as said: estates are named so)
-        m = numbered.match(piece) if numbered is not None and kind not in ("area", "phase", "zone") else None
-        value = m and (m.groupdict().get("v"))
-        digits = _to_digits(value) if value else None
-        if digits and digits != value:
-            piece = piece[:m.start("v")] + digits + piece[m.end("v"):]
-        pieces.append(piece)
-    return "".join(pieces)

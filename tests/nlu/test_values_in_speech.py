@@ -7,7 +7,8 @@ import pytest
 
 from actions.forms.service_values import find_frequency
 from actions.forms.values import check_person_name
-from nlu.rules.address import find_address, written_address
+from nlu.rules.address import find_address
+from nlu.rules.address_edit import written_address
 from nlu.rules.case_number import find_case_numbers
 from nlu.rules.gazetteer import lookup
 from nlu.rules.person_name import find_person_names
