@@ -8,7 +8,6 @@ times, choices, confirmation) live here once.
 from __future__ import annotations
 
 import inspect
-import re
 import logging
 from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
@@ -21,11 +20,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import values
 from actions.forms.amend import amendments
+from actions.forms.contact import ContactValues
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
 from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
-                                SOMEONE_ELSE, THEIR_PLACE, THIS_NUMBER, THIS_ONE, NOT_THIS_ONE,
-                                caller_number, channel_of,
+                                SOMEONE_ELSE, THEIR_PLACE, channel_of,
                                 confirmed_unchanged, confirms,
                                 latest_intent, latest_text, looks_like_answer, names_in, now_local,
                                 previous_value, set_by_latest_message, skipped_by_rasa)
@@ -49,7 +48,7 @@ async def load_profile(tracker: Tracker) -> Dict[str, str]:
         return {}
 
 
-class ServiceForm(FormValidationAction):
+class ServiceForm(ContactValues, FormValidationAction):
     """Base validator; subclasses set `service` and `slots(tracker)`."""
 
     service: str = ""
@@ -250,40 +249,6 @@ class ServiceForm(FormValidationAction):
             return {}
         return {"person_name": picked["value"]}
 
-    # A hotline caller's own number fills the phone at once where every second counts
-    # (an emergency); elsewhere it is offered (就用您打来的这个号码吗？), since many call
-    # for someone else or from a landline and want another number kept.
-    caller_fills_phone = False
-
-    async def extract_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                            domain: DomainDict) -> Dict[str, Any]:
-        """The caller's number, when the form takes it as it is or the resident points to it
-        (有事打这个手机, 就这个号)."""
-        caller = caller_number(tracker)
-        if not caller or tracker.get_slot("phone"):
-            return {}
-        text = re.sub(r"\s+", "", latest_text(tracker))  # 就打 这个 电话
-        offered = tracker.get_slot("requested_slot") == "phone"
-        points_to_it = (THIS_NUMBER.search(text) or (offered and THIS_ONE.search(text))) \
-            and not values.find_phones(text) and not NOT_THIS_ONE.search(text)
-        if self.caller_fills_phone or points_to_it:
-            check = values.check_phone(caller)
-            if check.ok:
-                return {"phone": check.value}
-        return {}
-
-    def caller_number_answer(self, tracker: Tracker) -> List[EventType] | None:
-        """是 / 不是 to 就用您打来的这个号码吗？"""
-        caller = caller_number(tracker)
-        if not caller or "phone" in (tracker.get_slot("profile_declined") or []):
-            return None
-        if latest_intent(tracker) == "deny" and not values.find_phones(latest_text(tracker)):
-            return [SlotSet("profile_declined", list(tracker.get_slot("profile_declined") or []) + ["phone"])]
-        if latest_intent(tracker) == "affirm":
-            check = values.check_phone(caller)
-            return [SlotSet("phone", check.value)] if check.ok else None
-        return None
-
     def raw_answer(self, slot: str, text: str, tracker: Tracker) -> Any:
         if slot == "confirm":
             # 对，快点派人 is a yes even when the classifier was unsure; anything else that
@@ -356,28 +321,6 @@ class ServiceForm(FormValidationAction):
             return self._reject("address", f"请再说一下“{check.value}”的门牌号，"
                                            f"例如“{check.value}3号楼2单元502”或“12号302房”。", dispatcher, tracker)
         return self._result("address", check, dispatcher, tracker)
-
-    # Services that go to the resident's door: a place with no number (我租在石牌村) is asked
-    # once more for the door number; a place for all (小区东门的路灯) is not.
-    home_address = False
-
-    def door_number_missing(self, address: str, tracker: Tracker) -> bool:
-        if not self.home_address or tracker.get_slot("requested_slot") == "confirm" \
-                or (tracker.get_slot("validation_failures") or {}).get("address") \
-                or re.search(r"[0-9０-９一二三四五六七八九十两幺]", address):
-            return False
-        if "public_facility" in (tracker.get_slot("repair_category"), repair_category_of(latest_text(tracker))):
-            return False
-        match = values.find_address(address)
-        return not (match and any(kind == "area" for kind, _, _ in match.parts))
-
-    @staticmethod
-    def door_number_asked(tracker: Tracker) -> str | None:
-        """The place said before the door number was asked for, which the answer completes."""
-        if not (tracker.get_slot("validation_failures") or {}).get("address"):
-            return None
-        return next((e.get("value") for e in reversed(tracker.events) if e.get("event") == "slot"
-                     and e.get("name") == "address" and e.get("value")), None)
 
     def validate_repair_category(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:

@@ -1,0 +1,76 @@
+"""Where and how to reach the resident: a caller's own number offered or taken, and the
+door number a home service needs. Mixed into every service form (ServiceForm)."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import values
+from actions.forms.service_values import repair_category_of
+from actions.forms.turn import (NOT_THIS_ONE, THIS_NUMBER, THIS_ONE, caller_number, latest_intent,
+                                latest_text)
+
+
+class ContactValues:
+    """Phone and door number: what ServiceForm's validators and extractors call."""
+
+    # A hotline caller's own number fills the phone at once where every second counts
+    # (an emergency); elsewhere it is offered (就用您打来的这个号码吗？), since many call
+    # for someone else or from a landline and want another number kept.
+    caller_fills_phone = False
+
+    async def extract_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> Dict[str, Any]:
+        """The caller's number, when the form takes it as it is or the resident points to it
+        (有事打这个手机, 就这个号)."""
+        caller = caller_number(tracker)
+        if not caller or tracker.get_slot("phone"):
+            return {}
+        text = re.sub(r"\s+", "", latest_text(tracker))  # 就打 这个 电话
+        offered = tracker.get_slot("requested_slot") == "phone"
+        points_to_it = (THIS_NUMBER.search(text) or (offered and THIS_ONE.search(text))) \
+            and not values.find_phones(text) and not NOT_THIS_ONE.search(text)
+        if self.caller_fills_phone or points_to_it:
+            check = values.check_phone(caller)
+            if check.ok:
+                return {"phone": check.value}
+        return {}
+
+    def caller_number_answer(self, tracker: Tracker) -> List[EventType] | None:
+        """是 / 不是 to 就用您打来的这个号码吗？"""
+        caller = caller_number(tracker)
+        if not caller or "phone" in (tracker.get_slot("profile_declined") or []):
+            return None
+        if latest_intent(tracker) == "deny" and not values.find_phones(latest_text(tracker)):
+            return [SlotSet("profile_declined", list(tracker.get_slot("profile_declined") or []) + ["phone"])]
+        if latest_intent(tracker) == "affirm":
+            check = values.check_phone(caller)
+            return [SlotSet("phone", check.value)] if check.ok else None
+        return None
+
+    # Services that go to the resident's door: a place with no number (我租在石牌村) is asked
+    # once more for the door number; a place for all (小区东门的路灯) is not.
+    home_address = False
+
+    def door_number_missing(self, address: str, tracker: Tracker) -> bool:
+        if not self.home_address or tracker.get_slot("requested_slot") == "confirm" \
+                or (tracker.get_slot("validation_failures") or {}).get("address") \
+                or re.search(r"[0-9０-９一二三四五六七八九十两幺]", address):
+            return False
+        if "public_facility" in (tracker.get_slot("repair_category"), repair_category_of(latest_text(tracker))):
+            return False
+        match = values.find_address(address)
+        return not (match and any(kind == "area" for kind, _, _ in match.parts))
+
+    @staticmethod
+    def door_number_asked(tracker: Tracker) -> str | None:
+        """The place said before the door number was asked for, which the answer completes."""
+        if not (tracker.get_slot("validation_failures") or {}).get("address"):
+            return None
+        return next((e.get("value") for e in reversed(tracker.events) if e.get("event") == "slot"
+                     and e.get("name") == "address" and e.get("value")), None)
