@@ -47,7 +47,7 @@ _SEP = r"(?:[\s的,，]|嗯|呃|啊|那个){0,3}"
 _DISTRICT_SUFFIX = r"街道|镇|乡|新区|(?<![小社园校片厂])区(?!域)"
 _ROAD_SUFFIX = r"大道|大街|路|街|胡同|巷|道(?!路)"
 _ESTATE_SUFFIX = (r"小区|花园|花苑|家园|新村|新邨|新苑|公寓|大厦|社区|大院|名苑|嘉园|雅苑|公馆|华庭|山庄|"
-                  r"佳苑|广场|苑|里|庄|村|邨|城|府|湾|庭|园|坊|宿舍")
+                  r"佳苑|广场|苑|里|庄|村|屯|邨|城|府|湾|庭|园|坊|宿舍")
 # Where a name stops when reading backwards: punctuation, pronouns, the verbs
 # that come before an address (我住在, 到, 去), and digits of an earlier part.
 # (订 报 约 办 替 and the kinship words too: 给我爸订社区助餐 names no estate 爸订社区)
@@ -64,6 +64,8 @@ _NUMBERED = {
     "lane": rf"(?P<v>{_NUM})\s*(?:支弄|弄|巷)",
     "phase": rf"(?P<v>{_NUM}|{_LETTER})\s*期",
     "zone": rf"(?P<v>{_NUM}|{_LETTER}|[东南西北中])\s*区(?!域)",
+    # a village's group (西山村三组二十六号, 八里村五组)
+    "group": rf"(?P<v>{_NUM})\s*(?:村民小组|村民组|组|队)(?![织长员])",
     "building": rf"(?P<v>{_NUM}|{_LETTER})\s*(?P<s>号楼|号栋|栋楼?|幢楼?|座楼?|号(?![院房]))",
     "unit": rf"(?:(?P<v>{_NUM})\s*(?P<s>单元|梯(?!子)|门(?!口|禁|铃|锁|窗|卫|岗))|(?P<side>[东南西北中])单元)",
     "floor": rf"(?P<v>{_NUM})\s*(?:楼|层)(?![道梯下顶门房])",
@@ -79,7 +81,8 @@ _NEXT = {
     "road": ("road_no", "lane", "estate", "zone", "building", "road", "room"),
     "road_no": ("estate", "building", "unit", "floor", "room", "area"),
     "lane": ("building", "lane", "floor", "room"),
-    "estate": ("estate", "phase", "zone", "building", "unit", "area", "road_no", "lane"),
+    "estate": ("estate", "phase", "zone", "building", "unit", "area", "road_no", "lane", "group"),
+    "group": ("building", "room"),
     "phase": ("zone", "building", "estate"),
     "zone": ("building", "estate"),
     "building": ("unit", "floor", "room", "area"),
@@ -99,8 +102,10 @@ _NOT_ESTATES = {"家", "这", "那", "哪", "心", "城", "村", "公", "医院"
                 "小区", "社区", "院", "楼", "楼道", "楼下"}  # 小区里 / 社区里 is no estate name
 _INDOOR = ("厨房", "卫生间", "厕所", "客厅", "卧室", "房间", "屋", "楼", "家", "阳台", "院子", "门", "窗",
            "柜", "池", "箱", "管", "灯", "梯")
-_WEAK_SUFFIX = set("苑里庄村城府湾庭园坊")
-_STRONG = {"district", "road", "estate", "unit", "lane", "phase"}
+# 李家村, 张家庄, 王家屯: a clan's village, not a room of the home (家)
+_CLAN_VILLAGE = ("村", "庄", "屯", "湾")
+_WEAK_SUFFIX = set("苑里庄村屯城府湾庭园坊")
+_STRONG = {"district", "road", "estate", "unit", "lane", "phase", "group"}
 
 
 @dataclass
@@ -158,7 +163,8 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
                 continue  # 义诊进社区, 送温暖到社区: something coming to the community
             if _NOT_PLACE_NAMES.match(name) or _RELATIVE_PLACE.search(name) or (re.search(_NUM + r"$", name) and not (numbered_village or numbered_area)) \
                     or name in _NOT_ESTATES \
-                    or any(name.endswith(w) for w in _INDOOR):
+                    or (any(name.endswith(w) for w in _INDOOR)
+                        and not (name.endswith("家") and len(name) >= 2 and m.group(0) in _CLAN_VILLAGE)):
                 continue
             part = _Part("estate" if numbered_area else kind, pos, m.end(), suffix=m.group(0))
             if best is None or part.end > best.end:
@@ -229,7 +235,8 @@ def _room_ok(part: _Part, parts: list[_Part]) -> bool:
 
 def _accept(text: str, parts: list[_Part]) -> AddressMatch | None:
     kinds = [p.kind for p in parts]
-    numbered_after = any(k in ("building", "unit", "room", "phase", "zone", "lane", "road_no") for k in kinds)
+    numbered_after = any(k in ("building", "unit", "room", "phase", "zone", "lane", "road_no", "group")
+                         for k in kinds)
     estates = [p for p in parts if p.kind == "estate"]
     if estates and not numbered_after and not _estate_alone_ok(text, estates[-1]):
         return None

@@ -43,7 +43,7 @@ def complete_address(said: str, known: str) -> str:
 
 # Parts a correction may name on its own (门牌是32号院, 是5栋, 房号1202室), with the word that
 # makes a bare number that part.
-_OWN_PARTS = ("road_no", "lane", "zone", "phase", "building", "unit", "floor", "room")
+_OWN_PARTS = ("road_no", "lane", "zone", "phase", "group", "building", "unit", "floor", "room")
 
 
 def replace_address_part(known: str, said: str) -> str | None:

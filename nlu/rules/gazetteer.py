@@ -6,6 +6,7 @@ each phrase finds them without a list of misspellings.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -108,9 +109,28 @@ def best_match(matches: list[GazetteerMatch], generic: frozenset[str]) -> Gazett
     return max(matches, key=lambda m: (m.text not in generic, m.exact, m.end - m.start, -m.start))
 
 
+# Where the values are alternatives (how to be certified), one the resident says
+# they cannot use is not the one they are asking for: 手机上那个刷脸我看不着，能不能上门.
+ALTERNATIVES = frozenset({"cert_method", "consultation_type"})
+_TURNED_DOWN_AFTER = re.compile(r"^[^，,。；;！!？?]{0,8}?(弄不了|弄不来|用不了|用不来|搞不定|搞不来|"
+                                r"不会弄|不会用|不会|看不着|看不见|看不清|不方便|不好使|去不了|"
+                                r"走不了|不行|不想|太难|没法|不懂)")
+_TURNED_DOWN_BEFORE = re.compile(r"(不想|不要|不去|不用|不会|没法|没办法|去不了|别)[^，,。；;！!？?]{0,3}$")
+
+
+def turned_down(text: str, match: GazetteerMatch) -> bool:
+    """The resident says they cannot or will not use this value."""
+    return bool(_TURNED_DOWN_AFTER.search(text[match.end:])
+                or _TURNED_DOWN_BEFORE.search(text[:match.start]))
+
+
 def lookup(text: str, entity: str) -> GazetteerMatch | None:
     """The canonical value of `entity` mentioned in `text`, if any."""
     from nlu.rules.vocab import EXCLUDED_CONTEXTS, GAZETTEERS, GENERIC_PHRASES
 
-    return best_match(find_in_vocab(text, entity, GAZETTEERS[entity], EXCLUDED_CONTEXTS, GENERIC_PHRASES),
-                      GENERIC_PHRASES)
+    matches = find_in_vocab(text, entity, GAZETTEERS[entity], EXCLUDED_CONTEXTS, GENERIC_PHRASES)
+    if entity in ALTERNATIVES:
+        wanted = [m for m in matches if not turned_down(text, m)]
+        if wanted and {m.value for m in wanted} != {m.value for m in matches}:
+            matches = wanted
+    return best_match(matches, GENERIC_PHRASES)

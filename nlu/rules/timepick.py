@@ -24,6 +24,9 @@ _TURNED_DOWN = re.compile(r"^[^，。,.!?！？]{0,3}?(?:不行|不上班|不办
 _DETAIL = {"day": 0, "halfday": 1, "minute": 2}
 _NOT_THIS = re.compile(r"(?:不是|不要|别)\s*$")
 # Said between two clocks when the second puts the first right.
+# Between a clock and the day it belongs to (十点半 还是下礼拜三); a story between
+# them (早上六点就上工了，白天很难请假，不过下礼拜四…) keeps them apart.
+_CLOCK_THEN_DAY = re.compile(r"[^，。,.!?！？]{0,6}")
 _CORRECTED = re.compile(r"哦|噢|不对|不是|不行|那就?|还是|改成?|算了|应该|才上班|才开门|上班")
 
 
@@ -50,7 +53,8 @@ def _join_days_and_clocks(text: str, matches: list[TimeMatch]) -> list[TimeMatch
     clock: TimeMatch | None = None
     used: set[int] = set()
     for match in matches:
-        if _says_day(match) and match.grain == "day" and day is None and clock is not None:
+        if _says_day(match) and match.grain == "day" and day is None and clock is not None \
+                and _CLOCK_THEN_DAY.fullmatch(text[clock.end:match.start]):
             # 十点半 还是下礼拜三: the clock said first, its day after
             used.add(id(clock))
             day = TimeMatch(clock.start, match.end, text[clock.start:match.end],
@@ -107,6 +111,9 @@ def resolve_time(text: str, now: datetime, asked: bool = True) -> TimeMatch | No
     candidates = upcoming or matches
     if not candidates:
         return None
-    # The most exact of the times still wanted: 下周一上午九点半 over a bare 周六.
-    best = max(_DETAIL[m.grain] for m in candidates)
-    return next(m for m in candidates if _DETAIL[m.grain] == best)
+    # The most exact of the times still wanted: 下周一上午九点半 over a bare 周六, and a
+    # clock with its day over a clock alone (一般早上六点就上工了…那就下礼拜四上午十点).
+    def detail(m: TimeMatch) -> tuple[int, bool]:
+        return _DETAIL[m.grain], _says_day(m)
+    best = max(detail(m) for m in candidates)
+    return next(m for m in candidates if detail(m) == best)

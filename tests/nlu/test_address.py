@@ -19,6 +19,10 @@ from nlu.rules.address import find_address, normalise_address_parts
     ("3号楼2单元5楼502", "3号楼2单元5楼502", "3", "2", "502"),
     ("A座1202", "A座1202", "A", None, "1202"),
     ("502室", "502室", None, None, "502"),
+    # villages: a clan's name before 村/庄/屯, the village group (组) and the house number
+    ("孟津区城关镇西山村三组二十六号", "孟津区城关镇西山村三组二十六号", "26", None, None),
+    ("李家屯5组3号", "李家屯5组3号", "3", None, None),
+    ("张家庄二组", "张家庄二组", None, None, None),
 ])
 def test_addresses_as_residents_say_them(text: str, said: str, building: str | None,
                                          unit: str | None, room: str | None) -> None:

@@ -176,6 +176,14 @@ def test_resolve_time_prefers_the_upcoming_one() -> None:
     assert resolve_time("上周三就坏了", SATURDAY).value == "2026-11-18"
 
 
+def test_a_clock_in_a_story_gives_way_to_the_time_booked() -> None:
+    # The habit (六点就上工) is neither joined to the later day nor preferred to its clock.
+    match = resolve_time("我们工地一般早上六点就上工了，白天很难请假，不过下礼拜四听说要下雨不开工，"
+                         "那就下礼拜四上午十点吧", SATURDAY)
+    assert (match.text, match.value) == ("下礼拜四上午十点", "2026-12-03T10:00")
+    assert resolve_time("十点半吧 下礼拜三", SATURDAY).value == "2026-12-02T10:30"
+
+
 def test_now_in_another_zone_is_read_as_shanghai_time() -> None:
     utc_now = datetime(2026, 11, 28, 2, 0, tzinfo=ZoneInfo("UTC"))  # 10:00 in Shanghai
     assert resolve_time("下午两点", utc_now).value == "2026-11-28T14:00"

@@ -137,6 +137,15 @@ def test_other_home_visits_are_no_certification_method(text):
     assert lookup(text, "cert_method") is None
 
 
+@pytest.mark.parametrize("text, method", [
+    ("我自己弄不了手机上那个刷脸我看不着能不能上门给我弄", "home_visit"),
+    ("去中心不方便，能上门吗", "home_visit"), ("我不想去窗口，网上行吗", "online_guidance"),
+    ("我腿脚不方便，想上门认证", "home_visit"), ("手机上那个刷脸我会弄", "online_guidance"),
+])
+def test_a_method_the_resident_cannot_use_is_not_the_one_asked_for(text, method):
+    assert lookup(text, "cert_method").value == method
+
+
 @pytest.mark.parametrize("text, number", [
     ("受理号2026100700218", "2026100700218"), ("单号幺二三四五六", "123456"),
     ("单号是PR20261203001，办到哪了", "PR20261203001"), ("我的编号是SQ20261128-000123", "SQ20261128-000123"),
