@@ -12,7 +12,10 @@ out) plays one of two loads:
 openings  --concurrency residents, each turn one of the four opening messages of
           `bench/side_by_side.py` from a fresh sender (its compare part);
 long      --concurrency residents, each a long conversation of `bench/turn_length.py`
-          (40 turns, then a new one), so every turn works on a grown tracker.
+          (--turns turns, 40 by default, then a new one), so every turn works on a
+          grown tracker. `--turns 5` against `--turns 40` shows what grows with the
+          conversation: the report then gives each group's sampled milliseconds per
+          turn, which compare across recordings where shares do not.
 
 Prints the share of samples in a few named groups of Rasa's and our code (a stack
 counts once per group), then the top functions by inclusive and by own samples.
@@ -35,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # A frame in py-spy's raw output: "function (path/to/file.py:123)".
+# py-spy record's default sampling rate, samples per second.
+RATE = 100
 _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
 # Groups of frames worth naming; a sample counts in a group when any frame matches.
@@ -42,9 +47,13 @@ GROUPS = {
     "tracker store (Redis retrieve/save, (de)serialise)": ("tracker_store.py", "redis_stores.py"),
     "event broker (Redis Streams)": ("event_broker.py", "state/events.py"),
     "policies (predict_next_action)": ("rasa/core/policies/",),
+    "  TEDPolicy": ("ted_policy.py",),
     "  tracker featurisation (past_states)": ("past_states", "generate_all_prior_trackers"),
     "NLU pipeline (parse_message)": ("rasa/nlu/", "/nlu/"),
-    "custom action HTTP (RemoteAction.run)": ("RemoteAction.run",),
+    "  ResponseSelector": ("response_selector.py",),
+    # py-spy names a method without its class: RemoteAction.run is "run (…/action.py)",
+    # so the call is known by what it does: the request body (the whole tracker) and the POST.
+    "custom action call (tracker to JSON, HTTP)": ("_action_call_format", "rasa/utils/endpoints.py"),
     "tracker events replay (DialogueStateTracker.update/replay)": (
         "recreate_from_dialogue", "travel_back_in_time", "_reset", "replay_events"),
     "applied_events": ("applied_events",),
@@ -78,14 +87,20 @@ def short(func: str, file: str) -> str:
     return f"{func} ({file})"
 
 
-def report(samples: list[tuple[list[tuple[str, str]], int]], top: int) -> None:
+def report(samples: list[tuple[list[tuple[str, str]], int]], top: int, turns: int = 0) -> None:
+    """Shares of samples per group; with the turns played while recording, also the
+    sampled milliseconds per turn (py-spy samples RATE times a second)."""
     total = sum(count for _, count in samples) or 1
-    print(f"\n{total} samples (non-idle)")
-    print("| group | share of samples |\n|---|---|")
+    print(f"\n{total} samples (non-idle)" + (f", {turns} turns" if turns else ""))
+    print("| group | share of samples |" + (" ms per turn |" if turns else "")
+          + "\n|---|---|" + ("---|" if turns else ""))
     for name, needles in GROUPS.items():
         hit = sum(count for frames, count in samples
                   if any(n in f"{func} ({file})" for func, file in frames for n in needles))
-        print(f"| {name} | {100 * hit / total:.1f}% |")
+        per_turn = f" {1000 * hit / RATE / turns:.1f} |" if turns else ""
+        print(f"| {name} | {100 * hit / total:.1f}% |{per_turn}")
+    if turns:
+        print(f"| all samples | 100% | {1000 * total / RATE / turns:.1f} |")
     inclusive: collections.Counter = collections.Counter()
     own: collections.Counter = collections.Counter()
     for frames, count in samples:
@@ -99,48 +114,68 @@ def report(samples: list[tuple[list[tuple[str, str]], int]], top: int) -> None:
             print(f"  {100 * count / total:5.1f}%  {key}")
 
 
-def play_long(rasa: str, concurrency: int, seconds: float) -> None:
+def play_long(rasa: str, concurrency: int, seconds: float, turns: int = 40,
+              window: float = 0.0) -> int:
+    """Long conversations until `seconds` have passed; returns the turns that ended
+    within the first `window` seconds (the recording's)."""
+    import uuid
+
     import httpx
 
-    from bench.turn_length import one_conversation
+    from bench.turn_length import CYCLE
 
-    deadline = time.monotonic() + seconds
+    start = time.monotonic()
+    deadline = start + seconds
+    counted = [0] * concurrency
 
-    def resident() -> None:
+    def resident(i: int) -> None:
         with httpx.Client(timeout=60) as client:
             while time.monotonic() < deadline:
-                one_conversation(client, rasa, 40)
+                sender = f"long-{uuid.uuid4().hex[:12]}"
+                for n in range(turns):
+                    if time.monotonic() >= deadline:
+                        return
+                    client.post(f"{rasa}/webhooks/rest/webhook",
+                                json={"sender": sender, "message": CYCLE[n % len(CYCLE)]}
+                                ).raise_for_status()
+                    if time.monotonic() - start <= window:
+                        counted[i] += 1
 
-    threads = [threading.Thread(target=resident, daemon=True) for _ in range(concurrency)]
+    threads = [threading.Thread(target=resident, args=(i,), daemon=True) for i in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=max(0.0, deadline - time.monotonic()) + 120)
+    return sum(counted)
 
 
-def play_openings(rasa: str, concurrency: int, seconds: float) -> None:
+def play_openings(rasa: str, concurrency: int, seconds: float, turns: int = 0,
+                  window: float = 0.0) -> int:
     from bench.load.residents import Target
     from bench.side_by_side import Openings
 
     asyncio.run(Openings(Target(rasa, ""), concurrency, seconds).run())
+    return 0  # turns are not counted for this load
 
 
-def record(pid: int, rasa: str, load: str, concurrency: int, seconds: float) -> Path:
+def record(pid: int, rasa: str, load: str, concurrency: int, seconds: float,
+           turns: int = 40) -> tuple[Path, int]:
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     out_dir = ROOT / "var" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
-    raw = out_dir / f"profile-{load}-{concurrency}-{time.strftime('%Y%m%d-%H%M%S')}.txt"
+    label = f"{load}{turns}" if load == "long" else load
+    raw = out_dir / f"profile-{label}-{concurrency}-{time.strftime('%Y%m%d-%H%M%S')}.txt"
     play = play_long if load == "long" else play_openings
-    play(rasa, concurrency, 8)  # warm-up: first turns load caches, long trackers grow
+    play(rasa, concurrency, 8, turns)  # warm-up: first turns load caches
     spy = subprocess.Popen([py_spy, "record", "-p", str(pid), "-f", "raw", "-d", str(int(seconds)),
                             "-o", str(raw), "--nonblocking"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    play(rasa, concurrency, seconds + 2)
+    played = play(rasa, concurrency, seconds + 2, turns, seconds)
     _, err = spy.communicate(timeout=120)
     if spy.returncode != 0:
         raise SystemExit(f"py-spy failed: {err.decode(errors='replace')[-500:]}")
     print(f"recording: {raw}", flush=True)
-    return raw
+    return raw, played
 
 
 def main() -> None:
@@ -148,6 +183,7 @@ def main() -> None:
     parser.add_argument("--load", choices=["openings", "long"], default="openings")
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=25.0)
+    parser.add_argument("--turns", type=int, default=40, help="turns per long conversation")
     parser.add_argument("--process", choices=["rasa", "actions"], default="rasa")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--rasa", help="a running assistant's Rasa URL (with --pid)")
@@ -158,8 +194,8 @@ def main() -> None:
         report(read_raw(args.raw), args.top)
         return
     if args.rasa:
-        report(read_raw(record(args.pid, args.rasa, args.load, args.concurrency, args.seconds)),
-               args.top)
+        raw, played = record(args.pid, args.rasa, args.load, args.concurrency, args.seconds, args.turns)
+        report(read_raw(raw), args.top, played)
         return
     from bench.load.stack import LOAD_ENV
     from tests.stack import start_stack
@@ -168,10 +204,11 @@ def main() -> None:
         stack = start_stack(Path(tmp), extra_env=LOAD_ENV)
         try:
             pid = stack.child(args.process).proc.pid
-            raw = record(pid, stack.rasa, args.load, args.concurrency, args.seconds)
+            raw, played = record(pid, stack.rasa, args.load, args.concurrency, args.seconds,
+                                 args.turns)
         finally:
             stack.supervisor.stop_all()
-    report(read_raw(raw), args.top)
+    report(read_raw(raw), args.top, played)
 
 
 if __name__ == "__main__":
