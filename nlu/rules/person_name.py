@@ -53,7 +53,11 @@ RELATIONS = sorted("""
 姐夫 妹夫 女婿 儿媳 儿媳妇 干爹 干妈 侄子 侄女 外甥 外甥女 嫂子 弟媳 亲家 继父 继母 老丈人 丈母
 家婆 家公 老豆 老窦 老母 阿嫲 嫲嫲 阿奶 阿母 阿爹 家姐 细佬 细妹 孙仔 孙女仔 老表 老汉 老汉儿 妈老汉 嬢嬢 孃孃 幺儿 老人家
 外父 外母 新抱 奶奶家
-""".split(), key=len, reverse=True)
+""".split()
+    # 大姨, 二舅, 小姑, 老舅, 三叔, 表姐, 堂哥, 姨夫: relatives by their order or branch
+    + [order + kin for order in "大二三四五小老幺" for kin in ("姨", "舅", "姑", "叔", "伯", "婶", "娘", "爷", "姐", "哥")]
+    + [branch + kin for branch in "表堂" for kin in ("哥", "姐", "弟", "妹", "叔", "舅", "姨")]
+    + "姨夫 姨父 姑父 姑夫 舅妈 伯母 婶子 姨姥姥 姨奶奶 舅姥爷 姑奶奶 舅爷".split(), key=len, reverse=True)
 CHILD_RELATIONS = frozenset(
     "孩子 儿子 女儿 闺女 孙子 孙女 外孙 外孙女 小孩 小孩子 娃 娃娃 宝宝 小朋友 学生 大儿子 小儿子 大女儿 小女儿".split())
 _REL = "(?:" + "|".join(RELATIONS) + ")"
@@ -197,17 +201,23 @@ def _as_mandarin(text: str) -> str:
 # 淑女的淑, 芬芳嘅芬), perhaps led by the character itself (丁是甲乙丙丁的丁).
 _EXPLAINED = re.compile(
     r"(?:(?P<lead>[\u4e00-\u9fff])是)?(?:"
-    r"(?P<parts>口天吴|耳东陈|弓长张|立早章|木子李|双木林|古月胡|言午许|人可何|子小孙|关耳郑|走肖赵|三横一竖王|文刀刘|双口吕|禾呈程|日月明|王子玉|工口吕)"
-    r"|(?:草字头|草头|三点水|单人旁|双人旁|提手旁|女字旁|金字旁|木字旁|王字旁|绞丝旁)的?(?P<r>[\u4e00-\u9fff])"
+    r"(?P<parts>口天吴|耳东陈|弓长张|立早章|木子李|双木林|古月胡|言午许|人可何|子小孙|关耳郑|走肖赵|三横一竖王|文刀刘|双口吕|禾呈程|日月明|王子玉|工口吕|木易杨|"
+    r"口十叶|日天昊|三划王|双人徐|耳刀陈|禾口和|女良娘|女生姓|金欠钦|言身寸谢|双人彭|十八子李|木公松)"
+    r"|(?:草字头|草头|三点水|单人旁|双人旁|提手旁|女字旁|金字旁|木字旁|王字旁|绞丝旁|竖心旁|耳朵旁|言字旁|"
+    r"火字旁|日字旁|月字旁|石字旁|足字旁|车字旁|口字旁|土字旁|宝盖头|竹字头|雨字头|走之旁|反犬旁|"
+    r"[\u4e00-\u9fff]字[旁头底])的?(?P<r>[\u4e00-\u9fff])"
     r"|[\u4e00-\u9fff]{1,6}?那个(?P<d>[\u4e00-\u9fff])"
-    r"|(?P<w>[\u4e00-\u9fff]{1,4}?)[的嘅](?P<c>[\u4e00-\u9fff]))")
+    r"|(?P<w>[\u4e00-\u9fff]{1,4}?)[的嘅](?P<c>[\u4e00-\u9fff])"
+    # 于是干钩于, 刘是文刀刘: the character, then how it is written, ending with it again
+    r"|[\u4e00-\u9fff]{1,4}?(?P<again>(?P=lead)))")
 _CLAUSE_END = set(" \t\n，。,.！!？?、;；")
 
 
 def _explained_char(m: re.Match) -> str | None:
-    char = m.group("c") or (m.group("parts") or "")[-1:] or m.group("r") or m.group("d")
-    if m.group("w") is not None and char not in (m.group("w")[0], m.group("w")[-1]):
-        return None  # 马路的马, 大海的海: the word starts or ends with the character
+    char = m.group("c") or (m.group("parts") or "")[-1:] or m.group("r") or m.group("d") or m.group("again")
+    word = m.group("w")
+    if word is not None and char not in (word[0], word[-1]) and not (len(word) == 4 and char in word):
+        return None  # 马路的马, 大海的海, or an idiom that holds it: 一帆风顺的帆
     if m.group("lead") and m.group("lead") != char:
         return None
     return char

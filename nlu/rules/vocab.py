@@ -64,6 +64,8 @@ EMERGENCY_TYPE: dict[str, list[str]] = {
 # A phrase inside one of these is not a match: 燃气灶打不着火 is no fire.
 EXCLUDED_CONTEXTS: dict[str, tuple[str, ...]] = {
     "着火": ("打不着火", "点不着火", "不着火"),
+    # an electric heater is an appliance on the flat's wiring, not the heating system
+    "暖气": ("电暖气", "电暖器"),
     # 上门 names the certification method only when it is about the certification.
     "上门": ("上门助浴", "上门助餐", "上门助洁", "上门助医", "上门签约", "上门服务", "上门维修", "上门修",
              "上门打扫", "上门送", "上门看", "上门护理", "上门洗澡", "上门量", "上门做饭", "上门时间",

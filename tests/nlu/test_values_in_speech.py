@@ -54,6 +54,9 @@ def test_a_relation_word_alone_is_no_name(text):
     # the speaker asks for their own name on the form
     ("写我的名字就行，我是她外孙女，叫韩雪", "韩雪"),
     ("周立（孩子妈妈）", "周立"),
+    ("于海洋于是干钩于大海的海海洋的洋", "于海洋"), ("我叫杨帆木易杨一帆风顺的帆", "杨帆"),
+    # relatives by their order or branch
+    ("我大姨叫刘桂兰，我是她外甥女", "刘桂兰"), ("给我老舅张德胜办", "张德胜"), ("我表姐孙丽", "孙丽"),
 ])
 def test_a_name_spelled_out_or_among_other_words(text, name):
     assert check_person_name(text).value == name
@@ -126,7 +129,7 @@ def test_frequency_in_a_short_normal_form(text, frequency):
 @pytest.mark.parametrize("text, category", [
     ("家里跳闸了合不上去", "electricity"), ("推拉门滑轨坏了", "door_window"),
     ("楼梯扶手松了", "public_facility"), ("马桶一直流水", "water"), ("燃气灶打不着火", "gas"),
-    ("厨房水管漏水", "water"),
+    ("厨房水管漏水", "water"), ("一开电暖气就跳闸", "electricity"),
 ])
 def test_symptoms_give_the_repair_category(text, category):
     assert lookup(text, "repair_category").value == category
