@@ -78,7 +78,8 @@ _ADDRESS_FORMS = frozenset("阿姨 大爷 叔叔 奶奶 爷爷 大妈 婆婆 阿
 NOT_NAMES = frozenset(
     "初一 初二 初三 高一 高二 高三 "  # 孩子初二: a school year, not a name
     "社区 居民 老人 本人 自己 一个 工作 退休 残疾 这个 那个 家属 家人 邻居 户主 他们 我们 大家 "
-    "外地 本地 业主 租户 房东 租客 网格 物业 医生 律师 老师 社工 孩子 小孩 学生".split())
+    "外地 本地 业主 租户 房东 租客 网格 物业 医生 律师 老师 社工 孩子 小孩 学生 "
+    "高血压 高血糖 高血脂 高龄 高楼 高层 方便 明白 常常 金额 安全 程序 任务".split())
 _STOP_LONG = tuple(w for w in _STOP if len(w) >= 2)
 # Characters that end a name when they follow its first given character (王强我是…, 李华的…).
 _FUNCTION_CHARS = set("的了吗呢吧啊呀和跟与是在我你他她也都就还岁今住想要来帮请办说")
@@ -301,7 +302,35 @@ def find_person_names(text: str) -> list[NameMatch]:
         held = found.get(span[0])
         if held is None or (_ROLE_RANK[role] < _ROLE_RANK[held.role] and held.role != "helper"):
             found[span[0]] = match
+    if not found:
+        listed = listed_name(text)
+        return [listed] if listed else []
     return _without_overlaps(sorted(found.values(), key=lambda n: n.start))
+
+
+_LIST_SEP = re.compile(r"[\s，,、；;/]+")
+_TIME_WORD = re.compile(r"^[今明后昨前大]|[天日号点周月年午晚早]$|星期|礼拜")
+_VALUE_SEGMENT = re.compile(r"\d{7,}|[零〇一二三四五六七八九幺]{7,}")
+
+
+def listed_name(text: str) -> NameMatch | None:
+    """A name given bare among other values in one typed line (约律师 劳动仲裁的事
+    下周二下午2点 刘洋 15921234567): one segment is exactly a full name and another holds
+    a phone or ID number."""
+    from nlu.rules.gazetteer import lookup
+    from nlu.rules.vocab import GAZETTEERS
+
+    segments = [(m.start(), m.end()) for m in re.finditer(r"[^\s，,、；;/]+", text)]
+    if len(segments) < 3 or not any(_VALUE_SEGMENT.search(text[a:b]) for a, b in segments):
+        return None
+    names = []
+    for a, b in segments:
+        seg = text[a:b]
+        span = read_name(seg, 0) if _BARE.match(seg) and 2 <= len(seg) <= 4 else None
+        if span and span[1] == len(seg) and not any(r in seg for r in RELATIONS) \
+                and not any(lookup(seg, entity) for entity in GAZETTEERS) and not _TIME_WORD.search(seg):
+            names.append(NameMatch(a, b, seg, "named"))
+    return names[0] if len(names) == 1 else None
 
 
 def _without_overlaps(names: list[NameMatch]) -> list[NameMatch]:

@@ -27,6 +27,7 @@ _NOT_THIS = re.compile(r"(?:不是|不要|别)\s*$")
 # Between a clock and the day it belongs to (十点半 还是下礼拜三); a story between
 # them (早上六点就上工了，白天很难请假，不过下礼拜四…) keeps them apart.
 _CLOCK_THEN_DAY = re.compile(r"[^，。,.!?！？]{0,6}")
+_OR = re.compile(r"\s*(?:或者|或是|或|还是|、|/)\s*")
 _CORRECTED = re.compile(r"哦|噢|不对|不是|不行|那就?|还是|改成?|算了|应该|才上班|才开门|上班")
 
 
@@ -62,6 +63,16 @@ def _join_days_and_clocks(text: str, matches: list[TimeMatch]) -> list[TimeMatch
             joined.append(day)
             continue
         if _says_day(match):
+            if day is not None and day.grain == "day" and _OR.fullmatch(text[day.end:match.start]):
+                # 这周三或者周四都行 上午九点半, 下周一或者下周二下午两点: the first of the
+                # days offered, at the clock said
+                if match.grain == "day":
+                    continue
+                used.add(id(day))
+                day = TimeMatch(day.start, match.end, text[day.start:match.end],
+                                day.value[:10] + match.value[10:], match.has_time, match.grain)
+                joined.append(day)
+                continue
             day = match
             joined.append(match)
             continue

@@ -8,6 +8,7 @@ from nlu.rules.timeexpr import TimeMatch, find_times
 from nlu.rules.timepick import resolve_time
 
 TZ = ZoneInfo("Asia/Shanghai")
+MONDAY = datetime(2026, 12, 7, 9, 30, tzinfo=TZ)
 SATURDAY = datetime(2026, 11, 28, 10, 0, tzinfo=TZ)
 SUNDAY = datetime(2026, 11, 29, 10, 0, tzinfo=TZ)
 MONDAY_AFTERNOON = datetime(2026, 11, 30, 16, 0, tzinfo=TZ)
@@ -182,6 +183,12 @@ def test_a_clock_in_a_story_gives_way_to_the_time_booked() -> None:
                          "那就下礼拜四上午十点吧", SATURDAY)
     assert (match.text, match.value) == ("下礼拜四上午十点", "2026-12-03T10:00")
     assert resolve_time("十点半吧 下礼拜三", SATURDAY).value == "2026-12-02T10:30"
+
+
+def test_of_two_days_offered_the_first_is_taken_at_the_clock_said() -> None:
+    assert resolve_time("这周三或者周四都行 上午九点半吧", MONDAY).value == "2026-12-09T09:30"
+    assert resolve_time("下周一或者下周二下午两点都行", MONDAY).value == "2026-12-14T14:00"
+    assert resolve_time("周三或周四", MONDAY).value == "2026-12-09"
 
 
 def test_now_in_another_zone_is_read_as_shanghai_time() -> None:
