@@ -1,5 +1,7 @@
 """Start Rasa's server (`python -m bot.rasa_server run ...`, the `rasa` command's arguments)
-with one change to Rasa itself: action responses are checked by a validator built once.
+with two changes to Rasa itself: action responses are checked by a validator built once,
+and the policies' dialogue states are worked out once per turn (`bot/state_history.py`:
+Rasa rebuilt them from the first event for every policy and prediction).
 
 Rasa 3.6 checks every action server response with `jsonschema.validate(result, schema)`,
 which first checks the *schema itself* against the JSON Schema meta-schema and builds a
@@ -68,7 +70,10 @@ def install() -> None:
     import rasa.core.run
     from rasa.core.actions.action import RemoteAction
 
+    from bot import state_history
+
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
+    state_history.install()
     configure_app = rasa.core.run.configure_app
     if getattr(configure_app, "with_metrics", False):
         return
