@@ -13,7 +13,8 @@ project's featurizers minus the custom components, DIET, TED + RulePolicy,
 on its own embedded Redis). The model is trained once into var/bench/, keyed on
 the fingerprint of bench/plain_rasa/.
 
-Parts (all by default, on the same two running servers):
+Parts (all by default, on the same two running servers; `--also NAME=URL` adds a running
+assistant, e.g. an earlier commit's from a git worktree, to compare and length):
 
 compare        N residents at once, each turn one of four opening messages
                (你好 / 我家水管漏水了 / 查一下我的办理进度 / 我要做社保认证) from a
@@ -158,8 +159,8 @@ def compare(setups: dict[str, str], levels: list[int], seconds: float, runs: int
                   f"{statistics.median(f.p50_ms for f in figs):.0f} ms | "
                   f"{statistics.median(f.p95_ms for f in figs):.0f} ms | "
                   f"{', '.join(f'{f.turns_per_s:.2f}' for f in figs)} |")
-        if rates.get("plain"):
-            print(f"| {level} | assistant ÷ plain | {rates['assistant'] / rates['plain']:.2f}× | | | |")
+        for name in (n for n in setups if n != "plain" and rates.get("plain")):
+            print(f"| {level} | {name} ÷ plain | {rates[name] / rates['plain']:.2f}× | | | |")
     print(flush=True)
 
 
@@ -213,13 +214,17 @@ def main() -> None:
     parser.add_argument("--length-turns", type=int, default=40)
     parser.add_argument("--conversation-residents", type=int, default=10)
     parser.add_argument("--conversation-seconds", type=float, default=30.0)
+    parser.add_argument("--also", nargs="*", default=[], metavar="NAME=URL",
+                        help="running assistants measured beside this one in compare and length "
+                             "(e.g. an earlier commit's, started from a git worktree)")
     args = parser.parse_args()
+    also = dict(item.split("=", 1) for item in args.also)
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} CPUs", flush=True)
     with tempfile.TemporaryDirectory(prefix="side-") as tmp:
         started = time.perf_counter()
         stack, plain = start_both(Path(tmp), "compare" in args.parts)
         try:
-            setups = {"assistant": stack.rasa}
+            setups = {"assistant": stack.rasa, **also}
             if plain:
                 setups = {"plain": plain[1], **setups}
             for url in setups.values():
@@ -228,7 +233,8 @@ def main() -> None:
             if "compare" in args.parts:
                 compare(setups, args.concurrency, args.seconds, args.runs)
             if "length" in args.parts:
-                report_lengths(stack.rasa, args.length_conversations, args.length_turns)
+                report_lengths({"assistant": stack.rasa, **also}, args.length_conversations,
+                               args.length_turns)
             if "conversations" in args.parts:
                 conversations(target_for(stack), args.conversation_residents,
                               args.conversation_seconds, args.runs)

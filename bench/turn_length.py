@@ -41,29 +41,36 @@ def one_conversation(client: httpx.Client, rasa: str, turns: int) -> tuple[list[
     return seconds, len(events), replies
 
 
-def report_lengths(rasa: str, conversations: int, turns: int) -> None:
+def report_lengths(rasa: str | dict[str, str], conversations: int, turns: int) -> None:
+    """Medians by turn; several setups ({name: URL}) take turns conversation by
+    conversation, so a busy moment of the machine falls on all of them."""
+    setups = rasa if isinstance(rasa, dict) else {"assistant": rasa}
     print(f"\n== turn latency against conversation length: {conversations} conversations of "
-          f"{turns} turns, one at a time; turns {', '.join(map(str, SHOWN))} are 「{CYCLE[-1]}」",
-          flush=True)
-    runs, events = [], []
+          f"{turns} turns, one at a time; turns {', '.join(map(str, SHOWN))} are 「{CYCLE[-1]}」"
+          + (f"; setups alternated: {', '.join(setups)}" if len(setups) > 1 else ""), flush=True)
+    runs: dict[str, list] = {name: [] for name in setups}
+    events: dict[str, list] = {name: [] for name in setups}
     with httpx.Client(timeout=60) as client:
-        one_conversation(client, rasa, len(CYCLE))  # warm-up
+        for url in setups.values():
+            one_conversation(client, url, len(CYCLE))  # warm-up
         for i in range(conversations):
-            seconds, count, replies = one_conversation(client, rasa, turns)
-            runs.append(seconds)
-            events.append(count)
-            print(f"  conversation {i + 1}: " + ", ".join(
-                f"turn {n} {seconds[n - 1] * 1000:.0f} ms" for n in SHOWN if n <= turns), flush=True)
-            if i == 0:
-                print("  what the first one was told, one turn a cycle: " +
-                      " | ".join(f"{t} → {r}" for t, r in replies[:len(CYCLE)]), flush=True)
-    print("| turn | median latency | runs |\n|---|---|---|")
-    for n in (n for n in SHOWN if n <= turns):
-        ms = [r[n - 1] * 1000 for r in runs]
-        print(f"| {n} | {statistics.median(ms):.0f} ms | {', '.join(f'{m:.0f}' for m in ms)} |")
-    all_ms = [s * 1000 for r in runs for s in r]
-    print(f"all turns: median {statistics.median(all_ms):.0f} ms; tracker events at the end: "
-          f"median {statistics.median(events):.0f}", flush=True)
+            for name, url in (setups.items() if i % 2 == 0 else reversed(setups.items())):
+                seconds, count, replies = one_conversation(client, url, turns)
+                runs[name].append(seconds)
+                events[name].append(count)
+                print(f"  {name} conversation {i + 1}: " + ", ".join(
+                    f"turn {n} {seconds[n - 1] * 1000:.0f} ms" for n in SHOWN if n <= turns), flush=True)
+                if i == 0:
+                    print("  what it was told, one turn a cycle: " +
+                          " | ".join(f"{t} → {r}" for t, r in replies[:len(CYCLE)]), flush=True)
+    for name in setups:
+        print(f"{name}:\n| turn | median latency | runs |\n|---|---|---|")
+        for n in (n for n in SHOWN if n <= turns):
+            ms = [r[n - 1] * 1000 for r in runs[name]]
+            print(f"| {n} | {statistics.median(ms):.0f} ms | {', '.join(f'{m:.0f}' for m in ms)} |")
+        all_ms = [s * 1000 for r in runs[name] for s in r]
+        print(f"all turns: median {statistics.median(all_ms):.0f} ms; tracker events at the end: "
+              f"median {statistics.median(events[name]):.0f}", flush=True)
 
 
 def main() -> None:
