@@ -69,7 +69,8 @@ _NUMBERED = {
     "building": rf"(?P<v>{_NUM}|{_LETTER})\s*(?P<s>号楼|号栋|栋楼?|幢楼?|座楼?|号(?![院房]))",
     "unit": rf"(?:(?P<v>{_NUM})\s*(?P<s>单元|梯(?!子)|门(?!口|禁|铃|锁|窗|卫|岗))|(?P<side>[东南西北中])单元)",
     "floor": rf"(?P<v>{_NUM})\s*(?:楼|层)(?![道梯下顶门房])",
-    "room": rf"(?:(?P<v>{_NUM}|[A-Za-z]?\d{{3,4}})\s*(?P<s>室|号房|号|房|户)?|(?P<side>[东西中南北][边面]?户))",
+    "room": rf"(?:(?P<v>{_NUM}|(?<![\dA-Za-z])[A-Za-z]?\d{{3,4}}(?!\d))\s*(?P<s>室|号房|号|房|户)?"
+            rf"|(?P<side>[东西中南北][边面]?户))",
     "area": rf"(?:{_AREA})",
 }
 NUMBERED_RE = {kind: re.compile(pattern) for kind, pattern in _NUMBERED.items()}
@@ -102,6 +103,8 @@ _NOT_ESTATES = {"家", "这", "那", "哪", "心", "城", "村", "公", "医院"
                 "小区", "社区", "院", "楼", "楼道", "楼下"}  # 小区里 / 社区里 is no estate name
 _INDOOR = ("厨房", "卫生间", "厕所", "客厅", "卧室", "房间", "屋", "楼", "家", "阳台", "院子", "门", "窗",
            "柜", "池", "箱", "管", "灯", "梯")
+# 三村, 曹杨五村, 文一小区, 和平二新村: a numeral may end an estate's name
+_NUMBERED_ESTATE = ("村", "区", "街坊", "小区", "新村", "花园", "家园", "公寓", "新邨", "苑")
 # 李家村, 张家庄, 王家屯: a clan's village, not a room of the home (家)
 _CLAN_VILLAGE = ("村", "庄", "屯", "湾")
 _WEAK_SUFFIX = set("苑里庄村屯城府湾庭园坊")
@@ -151,7 +154,7 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
             if not (1 <= len(name) <= 8) or any(ch in _NAME_STOP for ch in name):
                 continue
             # 三村, 曹杨五村, 石门二路, 中山北一路: a numeral ends the name of many villages and roads.
-            numbered_village = (kind == "estate" and m.group(0) in ("村", "区", "街坊") and (
+            numbered_village = (kind == "estate" and m.group(0) in _NUMBERED_ESTATE and (
                 re.fullmatch(_NUM, name) or re.search(r"[\u4e00-\u9fff][一二三四五六七八九十]$", name))) or (
                 kind == "road" and re.search(r"[\u4e00-\u9fff]{2}[一二三四五六七八九]$", name))
             # 劲松八区, 和平街十一区: a numbered area of an estate, not a district.

@@ -309,19 +309,22 @@ def find_person_names(text: str) -> list[NameMatch]:
 
 
 _LIST_SEP = re.compile(r"[\s，,、；;/]+")
-_TIME_WORD = re.compile(r"^[今明后昨前大]|[天日号点周月年午晚早]$|星期|礼拜")
+_TIME_WORD = re.compile(r"^[今明后昨前大]|[天日号点周月年午晚早]$|星期|礼拜|[市县省州口镇乡区村]$")
 _VALUE_SEGMENT = re.compile(r"\d{7,}|[零〇一二三四五六七八九幺]{7,}")
 
 
 def listed_name(text: str) -> NameMatch | None:
     """A name given bare among other values in one typed line (约律师 劳动仲裁的事
     下周二下午2点 刘洋 15921234567): one segment is exactly a full name and another holds
-    a phone or ID number."""
+    a phone or ID number, or the service asked for."""
     from nlu.rules.gazetteer import lookup
     from nlu.rules.vocab import GAZETTEERS
 
+    from nlu.rules.service_names import service_spans
+
     segments = [(m.start(), m.end()) for m in re.finditer(r"[^\s，,、；;/]+", text)]
-    if len(segments) < 3 or not any(_VALUE_SEGMENT.search(text[a:b]) for a, b in segments):
+    if len(segments) < 3 or not any(_VALUE_SEGMENT.search(text[a:b]) or service_spans(text[a:b])
+                                    for a, b in segments):
         return None
     names = []
     for a, b in segments:

@@ -23,6 +23,9 @@ from nlu.rules.address import find_address, normalise_address_parts
     ("孟津区城关镇西山村三组二十六号", "孟津区城关镇西山村三组二十六号", "26", None, None),
     ("李家屯5组3号", "李家屯5组3号", "3", None, None),
     ("张家庄二组", "张家庄二组", None, None, None),
+    ("文一小区2幢3单元201室", "文一小区2幢3单元201室", "2", "3", "201"),
+    # a phone number typed after the address is no room
+    ("和平小区8号楼3单元 13816543210", "和平小区8号楼3单元", "8", "3", None),
 ])
 def test_addresses_as_residents_say_them(text: str, said: str, building: str | None,
                                          unit: str | None, room: str | None) -> None:
