@@ -35,7 +35,7 @@ _ONE_DIGIT = {**{ch: str(i) for i, ch in enumerate("零一二三四五六七八�
 _ONE_CHARS = "".join(_ONE_DIGIT)
 # 后四位是0435 / 最后4位 0435 / 最后一位是8 / 尾号是6612 / 前六位是320106
 _ENDS = re.compile(rf"(?P<side>最?后|末尾?|尾数?|最?前|开头)\s*(?P<n>[0-9一二三四五六七八九十两]{{0,2}})\s*位?(?:数字)?\s*"
-                   rf"(?:号码?)?\s*(?:应该|改成|改为)?(?:是|为|:|：)?\s*([0-9]+[xX]?|[{_ONE_CHARS}](?![0-9{_ONE_CHARS}]))")
+                   rf"(?:号码?)?\s*(?:应该|改成|改为)?(?:是|为|:|：)?\s*([0-9]+[xX]?|[{_ONE_CHARS}](?![0-9{_ONE_CHARS}位]))")
 _SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -60,7 +60,10 @@ def _swap(held: Mapping[str, str], fields: tuple[str, ...], old: str, new: str) 
 
 def _ends(held: Mapping[str, str], fields: tuple[str, ...], m: re.Match) -> dict[str, str]:
     new = m.group(3).upper()
-    new = _ONE_DIGIT.get(new, new)  # 最后一位是八
+    if new in _ONE_DIGIT:  # 最后一位是八: one digit said as a word, only where its place was said
+        if not m.group("n"):
+            return {}
+        new = _ONE_DIGIT[new]
     size = _count(m.group("n")) or len(new)
     if size != len(new):
         return {}

@@ -40,8 +40,8 @@ _LETTER = r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
 _AREA = (r"楼道|楼梯间?|电梯间?|电梯|单元门|楼门|门口|楼下|楼顶|顶楼|天台|地下室|地下车库|车库|大厅"
          r"|[东南西北正后侧大]门口?|停车场|车棚|广场|健身区|垃圾站|花园|绿化带|走廊")
 _AGAIN = re.compile(r"(?:[\s,，]|嗯|啊|哦|那个)*(?:不对|不是|就是|应该是|是)?(?:[\s,，]|嗯|啊)*")
-# Between parts: a pause, 的, or a filler a recogniser writes down (3座 嗯 1205).
-_SEP = r"(?:[\s的,，]|嗯|呃|啊|那个){0,3}"
+# Between parts: a pause, 的, or a filler a recogniser writes down (3座 嗯 1205, 3座 我住1205).
+_SEP = r"(?:[\s的,，]|嗯|呃|啊|那个|我住在?|我家){0,4}"
 
 # Named parts: a name (read backwards from the suffix) and the suffix.
 _DISTRICT_SUFFIX = r"街道|镇|乡|新区|(?<![小社园校片厂])区(?!域)"

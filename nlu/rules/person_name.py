@@ -316,22 +316,22 @@ _VALUE_SEGMENT = re.compile(r"\d{7,}|[零〇一二三四五六七八九幺]{7,}"
 def listed_name(text: str) -> NameMatch | None:
     """A name given bare among other values in one typed line (约律师 劳动仲裁的事
     下周二下午2点 刘洋 15921234567): one segment is exactly a full name and another holds
-    a phone or ID number, or the service asked for."""
+    a phone or ID number."""
     from nlu.rules.gazetteer import lookup
     from nlu.rules.vocab import GAZETTEERS
 
     from nlu.rules.service_names import service_spans
 
     segments = [(m.start(), m.end()) for m in re.finditer(r"[^\s，,、；;/]+", text)]
-    if len(segments) < 3 or not any(_VALUE_SEGMENT.search(text[a:b]) or service_spans(text[a:b])
-                                    for a, b in segments):
+    if len(segments) < 3 or not any(_VALUE_SEGMENT.search(text[a:b]) for a, b in segments):
         return None
     names = []
     for a, b in segments:
         seg = text[a:b]
         span = read_name(seg, 0) if _BARE.match(seg) and 2 <= len(seg) <= 4 else None
         if span and span[1] == len(seg) and not any(r in seg for r in RELATIONS) \
-                and not any(lookup(seg, entity) for entity in GAZETTEERS) and not _TIME_WORD.search(seg):
+                and not any(lookup(seg, entity) for entity in GAZETTEERS) and not service_spans(seg) \
+                and not _TIME_WORD.search(seg):
             names.append(NameMatch(a, b, seg, "named"))
     return names[0] if len(names) == 1 else None
 

@@ -24,6 +24,7 @@ from nlu.rules.address import find_address, normalise_address_parts
     ("李家屯5组3号", "李家屯5组3号", "3", None, None),
     ("张家庄二组", "张家庄二组", None, None, None),
     ("文一小区2幢3单元201室", "文一小区2幢3单元201室", "2", "3", "201"),
+    ("福康里 3座 嗯 我住1205", "福康里 3座 嗯 我住1205", "3", None, "1205"),
     # a phone number typed after the address is no room
     ("和平小区8号楼3单元 13816543210", "和平小区8号楼3单元", "8", "3", None),
 ])
