@@ -321,10 +321,15 @@ class ActionLateDetails(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         # 2 answered to an appointment reminder, and the new time asked for after it.
         corrected = await appointment_change(dispatcher, tracker)
+        if corrected is not None:
+            return corrected
+        # 还有个事 敬老茶话会 我也报一个: a sign-up after another service is a new request,
+        # not a change to the case just filed
+        signup = await start_named_signup(latest_text(tracker))
+        if signup and tracker.get_slot("last_service") != "activity_signup":
+            return signup
+        corrected = repeat_request(tracker) or await late_correction(dispatcher, tracker)
         if corrected is None:
-            corrected = repeat_request(tracker) or await late_correction(dispatcher, tracker)
-        if corrected is None:
-            signup = await start_named_signup(latest_text(tracker))
             if signup:
                 return signup
             dispatcher.utter_message(response="utter_default")

@@ -20,6 +20,7 @@ from actions.forms.spec import LABELS, SPECS, display
 from actions.handover import describe_iso
 from actions.services.registry import services
 from nlu.rules.person_name import best_name, find_person_names
+from nlu.rules.service_names import SERVICES, service_spans
 
 logger = logging.getLogger(__name__)
 CORRECTION = re.compile(r"说错|写错|记错|搞错|弄错|错了|改成|改一下|改为|换成|应该是|不对|更正|补充|忘了说|还有个|"
@@ -74,7 +75,11 @@ async def late_correction(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     except Exception as exc:
         logger.warning("case for a late correction unavailable: %s", type(exc).__name__)
         case = None
-    spec = SPECS.get((case or {}).get("service", ""))
+    service = (case or {}).get("service", "")
+    named = {SERVICES[column] for _, _, column in service_spans(text)}
+    if service and named and service not in named:
+        return None  # 还有个事，低保…: another service named, not this case put right
+    spec = SPECS.get(service)
     fields = spec.fields if spec else ("phone", "address", "person_name")
     changes = _new_values(text, fields) or _partial_values(text, fields, tracker)
     try:
@@ -105,6 +110,9 @@ def repeat_request(tracker: Tracker) -> List[Any] | None:
         return None
     if not ASKS_AGAIN.search(text):
         return None
+    named = {SERVICES[column] for _, _, column in service_spans(text)}
+    if named and again not in named:
+        return None  # 茶话会 我也报一个: a new request for another service, not this one again
     # The kind chosen last time (家庭医生签约, 上门认证, 助餐) is the same for this person.
     kept = [SlotSet(slot, _last_value(tracker, slot)) for slot in _SAME_KIND
             if slot in SPECS[again].fields and _last_value(tracker, slot)]

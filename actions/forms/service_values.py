@@ -86,7 +86,10 @@ def find_grade(text: str) -> int | None:
     return grade if grade and 1 <= grade <= 6 else None
 
 
-_PEOPLE = re.compile(rf"({_NUM})\s*(?:个人|口人|个|人|位|名)")
+_PEOPLE = re.compile(rf"({_NUM})\s*(?:个人|口人|人|位|名)")
+# 三个 said alone counts people, but 报一个 / 约一个 is the sign-up itself
+_PEOPLE_BARE = re.compile(rf"(?<![报约办弄登记])({_NUM})\s*个")
+_SIGNED_UP = re.compile(rf"({_NUM})\s*个")
 _ALONE = re.compile(r"就?我一?个人|就我自己|我自己|只有我|本人|(?:我|俺)?自(?:个儿?|各儿?|己个儿)|就我(?:一个)?$|就俺(?:一个)?|俺一个")
 _COUPLE = re.compile(r"我和(?:老伴|爱人|老婆|老公|我妈|我爸|孩子|女儿|儿子|孙子|孙女|外孙|外孙女|闺女|媳妇|对象)|"
                      r"我们俩|我俩|两口子|老两口|夫妻|我们两个|咱俩|俺俩")
@@ -110,7 +113,7 @@ def find_participants(text: str) -> int | None:
     kinds = _KINDS_OF_PEOPLE.findall(text)
     if kinds:  # 两个大人一个小孩
         return sum(_number(n) or 0 for n in kinds) or None
-    match = _PEOPLE.search(text)
+    match = _PEOPLE.search(text) or _PEOPLE_BARE.search(text)
     if match:
         return _number(match.group(1))
     together = _WITH.search(text)
@@ -122,7 +125,8 @@ def find_participants(text: str) -> int | None:
         return 2
     if _ALONE.search(text):
         return 1
-    return None
+    signed_up = _SIGNED_UP.search(text)  # 就报一个, said when asked how many
+    return _number(signed_up.group(1)) if signed_up else None
 
 
 def check_participants(text: str, remaining: int | None = None) -> Check:

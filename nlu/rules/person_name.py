@@ -313,6 +313,20 @@ _TIME_WORD = re.compile(r"^[今明后昨前大]|[天日号点周月年午晚早]
 _VALUE_SEGMENT = re.compile(r"\d{7,}|[零〇一二三四五六七八九幺]{7,}")
 
 
+_NOT_NAME_TAGS = set("vdfpcuye")
+
+
+def _reads_as_name(word: str) -> bool:
+    """Jieba's tagger does not read ``word`` as ordinary words: 应该系 (应该 + 系), 楼里,
+    居住正 and 高血压 are no names, 刘洋 and 杜建军 may be."""
+    import jieba.posseg
+
+    tokens = list(jieba.posseg.cut(word))
+    if any(t.flag[:1] in _NOT_NAME_TAGS for t in tokens):
+        return False
+    return len(tokens[0].word) == 1 or tokens[0].flag.startswith("nr")
+
+
 def listed_name(text: str) -> NameMatch | None:
     """A name given bare among other values in one typed line (约律师 劳动仲裁的事
     下周二下午2点 刘洋 15921234567): one segment is exactly a full name and another holds
@@ -331,7 +345,7 @@ def listed_name(text: str) -> NameMatch | None:
         span = read_name(seg, 0) if _BARE.match(seg) and 2 <= len(seg) <= 4 else None
         if span and span[1] == len(seg) and not any(r in seg for r in RELATIONS) \
                 and not any(lookup(seg, entity) for entity in GAZETTEERS) and not service_spans(seg) \
-                and not _TIME_WORD.search(seg):
+                and not _TIME_WORD.search(seg) and _reads_as_name(seg):
             names.append(NameMatch(a, b, seg, "named"))
     return names[0] if len(names) == 1 else None
 

@@ -38,7 +38,8 @@ def test_grade_refuses_with_reason(text):
 
 
 @pytest.mark.parametrize("text,count", [("两个人", 2), ("3位", 3), ("我和老伴", 2), ("就我自己", 1), ("4", 4),
-                                        ("就我自个儿", 1), ("俺一个", 1)])
+                                        ("就我自个儿", 1), ("俺一个", 1), ("就报两个", 2),
+                                        ("茶话会 我也 报一个 我跟 老伴 两个人", 2)])
 def test_participants(text, count):
     assert sv.check_participants(text).value == count
 
