@@ -11,6 +11,7 @@ from actions.forms.turn import latest_intent, latest_text
 from actions.forms.service_values import check_free_text
 from actions.forms.values import Check
 from actions.forms.spec import SPECS
+from nlu.rules.gazetteer import lookup
 from nlu.rules.person_name import RELATIONS, find_person_names
 from actions.forms.submit import SubmitService
 
@@ -32,6 +33,12 @@ _RELATION = re.compile("|".join(RELATIONS) + "|老丈人|丈人")
 TOPIC_IN_OPENING = 6
 
 
+# A family doctor is signed for a condition: an opening that names none (想给家里两位老人签个
+# 家庭医生, 以后开药方便) leaves the form to ask what it is about.
+_CONDITION = re.compile(r"病|血压|血糖|血脂|糖尿|心脏|冠心|支架|中风|脑梗|癌|肿瘤|瘫|手术|术后|关节|骨折|哮喘|"
+                        r"肺|肾|肝|痛风|失眠|慢性|疼|痛|残疾|痴呆|帕金森|卧床|透析|康复|怀孕|孕")
+
+
 def topic_from_opening(text: str, enough: int = 2) -> str | None:
     text = re.sub(r"(下|这|本|明|后)?(周|星期|礼拜)[一二三四五六日天]|[今明后]天|[上下]午|\d+点", "", text)
     for name in find_person_names(text):
@@ -39,6 +46,14 @@ def topic_from_opening(text: str, enough: int = 2) -> str | None:
         text = text_wo if text_wo.strip() else text
     rest = _ASKING.sub("", _RELATION.sub("", text))
     return text.strip(" ，,。") if len(rest) >= enough else None
+
+
+def opening_topic(text: str, kind: str | None) -> str | None:
+    """The topic an opening states well enough not to be asked for."""
+    topic = topic_from_opening(text, enough=TOPIC_IN_OPENING)
+    if topic and kind == "family_doctor" and not _CONDITION.search(topic):
+        return None
+    return topic
 
 
 class ValidateConsultationBookingForm(ServiceForm):
@@ -50,7 +65,9 @@ class ValidateConsultationBookingForm(ServiceForm):
     async def extract_topic(self, dispatcher, tracker: Tracker, domain) -> dict:
         if tracker.get_slot("topic") or latest_intent(tracker) != self.service:
             return {}
-        topic = topic_from_opening(latest_text(tracker), enough=TOPIC_IN_OPENING)
+        text = latest_text(tracker)
+        match = lookup(text, "consultation_type")
+        topic = opening_topic(text, tracker.get_slot("consultation_type") or (match.value if match else None))
         return {"topic": topic} if topic else {}
 
     def validate_topic(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:

@@ -6,7 +6,7 @@ import pytest
 from actions.forms import activities
 from actions.forms import service_values as sv
 from actions.forms.complaint_suggestion import ANONYMOUS
-from actions.forms.consultation_booking import topic_from_opening
+from actions.forms.consultation_booking import opening_topic, topic_from_opening
 from actions.forms.profile import mask_name, offer_text
 from actions.forms.spec import SPECS
 from nlu.rules.id_number import checksum_char
@@ -125,6 +125,13 @@ def test_consultation_topic_only_when_said():
     assert topic_from_opening("我想约个律师") is None
     assert topic_from_opening("想约家庭医生签约") is None
     assert "抚养权" in topic_from_opening("我想约律师咨询离婚后孩子抚养权的问题")
+
+
+def test_a_family_doctor_opening_is_its_topic_only_with_a_condition():
+    assert opening_topic("你好，想给家里两位老人签个家庭医生，得先预约是吧", "family_doctor") is None
+    assert opening_topic("我七十三了，想签个家庭医生，以后开药方便", "family_doctor") is None
+    assert "糖尿病" in opening_topic("我有糖尿病 每个月都要跑医院 想签个家庭医生", "family_doctor")
+    assert "吵架" in opening_topic("想约一次心理咨询，跟家里人关系处不好，天天吵架", "psychological")
 
 
 def test_anonymous_words():
