@@ -342,6 +342,52 @@ def find_address(text: str) -> AddressMatch | None:
             continue
         found = _accept(ascii_text, _chain(ascii_text, pos, first))
         if found:
+            found = _with_unsuffixed_estate(ascii_text, found)
             return AddressMatch(found.start, found.end, text[found.start:found.end],
                                 found.building, found.unit, found.room, found.parts)
     return None
+
+
+_BEFORE_ESTATE = re.compile(r"(?:^|[\s，,。：:；;]|住在?|在|地址是?|是)$")
+_NOT_ESTATE_TAGS = set("vadurpcyefsmt")
+
+
+def _with_unsuffixed_estate(text: str, found: AddressMatch) -> AddressMatch:
+    """锦绣江南16幢1单元703: an estate named without 小区/花园 is the words said right
+    before a building (栋 幢 号楼 座), when they read as a name and not as the problem
+    (厨房漏水3号楼) or a place in the flat; 田林 十二村: the words before a numbered
+    village, across a recogniser's pause, are its name."""
+    if not found.parts:
+        return found
+    kind, first_start, first_end = found.parts[0]
+    numbered_estate = kind == "estate" and re.fullmatch(rf"{_NUM}\S{{1,2}}", text[first_start:first_end])
+    if not numbered_estate and (kind != "building" or text[first_start:first_end].endswith("号")):
+        return found
+    start = found.start
+    if numbered_estate and start > 0 and text[start - 1] == " ":
+        start -= 1  # 田林 十二村: the recogniser's pause inside the name
+    if text[start:found.start] == " " and not (start > 0 and re.match(r"[\u4e00-\u9fff]", text[start - 1])):
+        return found
+    gap = found.start - start
+    while start > 0 and re.match(r"[\u4e00-\u9fff]", text[start - 1]) and text[start - 1] not in _NAME_STOP \
+            and found.start - gap - start < 6:
+        start -= 1
+    name = text[start:found.start - gap]
+    if not 2 <= len(name) <= 6 or not _BEFORE_ESTATE.search(text[:start]) or name in _NOT_ESTATES \
+            or _NOT_PLACE_NAMES.match(name) or _RELATIVE_PLACE.search(name) \
+            or any(name.startswith(w) or name.endswith(w) for w in _INDOOR) or _names_something_else(name):
+        return found
+    return AddressMatch(start, found.end, text[start:found.end], found.building, found.unit, found.room,
+                        (("estate", start, found.start - gap),) + found.parts)
+
+
+def _names_something_else(name: str) -> bool:
+    import jieba.posseg
+
+    from nlu.rules.gazetteer import lookup
+    from nlu.rules.service_names import service_spans
+    from nlu.rules.vocab import GAZETTEERS
+
+    if any(lookup(name, entity) for entity in GAZETTEERS) or service_spans(name):
+        return True
+    return any(token.flag[:1] in _NOT_ESTATE_TAGS for token in jieba.posseg.cut(name))

@@ -25,6 +25,10 @@ from nlu.rules.address import find_address, normalise_address_parts
     ("张家庄二组", "张家庄二组", None, None, None),
     ("文一小区2幢3单元201室", "文一小区2幢3单元201室", "2", "3", "201"),
     ("福康里 3座 嗯 我住1205", "福康里 3座 嗯 我住1205", "3", None, "1205"),
+    # an estate named without a suffix, before its building; a numbered village across a pause
+    ("锦绣江南16幢1单元703", "锦绣江南16幢1单元703", "16", "1", "703"),
+    ("田林 十二村 二十五号 四零二", "田林 十二村 二十五号 四零二", "25", None, "402"),
+    ("厨房漏水3号楼", "3号楼", "3", None, None),
     # a phone number typed after the address is no room
     ("和平小区8号楼3单元 13816543210", "和平小区8号楼3单元", "8", "3", None),
 ])
