@@ -22,6 +22,19 @@ ANONYMOUS = re.compile(r"匿名|不留(?:电话|号码|名字)?|不想留|不用
 _ASKING = re.compile(r"我要|我想|想|要|投诉|举报|反映|提个?|建议|意见|一下|你好|您好|社区|[，,。！!？?\s]")
 
 
+# An opening that says this much of the matter (楼上装修天天早上七点就开始电钻) is the content;
+# one that only names it (我要投诉小区门口的烧烤摊, 想反映个停车的问题) leaves the form to ask
+# for the details, and keeps both.
+CONTENT_IN_OPENING = 13
+_ABOUT_ANONYMITY = re.compile(r"[^，,。！!？?\s]*(?:匿名|留名|留名字|留电话|留号码)[^，,。！!？?\s]*")
+
+
+def said_enough(text: str, enough: int) -> bool:
+    """The opening says at least ``enough`` characters of the matter itself."""
+    rest = _ASKING.sub("", _ABOUT_ANONYMITY.sub("", text))
+    return len(re.findall(r"[\u4e00-\u9fff0-9A-Za-z]", rest)) >= enough
+
+
 # 投诉还是建议？ answered with "either / no idea"
 _EITHER = re.compile(r"不知道|不晓得|不清楚|唔知|都行|都可以|随便|无所谓|你(?:们)?(?:看着|定)|说不好|分不清|不懂")
 
@@ -52,7 +65,7 @@ class ValidateComplaintSuggestionForm(ServiceForm):
         if tracker.get_slot("content") or latest_intent(tracker) != self.service:
             return {}
         text = strip_contact(latest_text(tracker))
-        return {"content": text} if len(_ASKING.sub("", text)) >= 6 else {}
+        return {"content": text} if said_enough(text, CONTENT_IN_OPENING) else {}
 
     def validate_kind(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         if value in ("complaint", "suggestion"):
@@ -70,6 +83,10 @@ class ValidateComplaintSuggestionForm(ServiceForm):
     def validate_content(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         check = check_free_text(strip_contact(str(value)), "具体情况",
                                 "小区东门晚上路灯一直不亮")
+        # 我要投诉小区门口的烧烤摊 + the answer to 请说说具体情况: staff read both
+        opening = strip_contact(self.opening_message(tracker) or "")
+        if check.ok and said_enough(opening, 2) and check.value not in opening and opening not in check.value:
+            check = values.Check(f"{opening}；{check.value}"[:500])
         return self._result("content", check, dispatcher, tracker)
 
     def validate_phone(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:

@@ -134,6 +134,14 @@ def test_a_family_doctor_opening_is_its_topic_only_with_a_condition():
     assert "吵架" in opening_topic("想约一次心理咨询，跟家里人关系处不好，天天吵架", "psychological")
 
 
+def test_a_complaint_opening_is_its_content_only_when_it_says_the_matter():
+    from actions.forms.complaint_suggestion import CONTENT_IN_OPENING, said_enough
+    assert not said_enough("你好，我要投诉小区门口的烧烤摊", CONTENT_IN_OPENING)
+    assert not said_enough("想反映个停车的问题，能不能匿名啊？", CONTENT_IN_OPENING)
+    assert said_enough("楼上装修天天早上七点就开始电钻，周末也不停，我要投诉", CONTENT_IN_OPENING)
+    assert said_enough("喂 我要投诉 我们小区那个垃圾站 好几天没人清了 臭死了 我不留名字啊", CONTENT_IN_OPENING)
+
+
 def test_anonymous_words():
     assert ANONYMOUS.search("我想匿名")
     assert ANONYMOUS.search("不留电话了")
