@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from actions.forms import values
 from actions.services.registry import services
 from nlu.rules import clock
-from nlu.rules.person_name import mask_spelling
+from nlu.rules.person_name import RELATIONS, mask_spelling
 
 # Intents that leave the form to the rules (cancel, a human, a repeat, ...):
 # the form must not swallow them as an attempt at the requested slot.
@@ -40,9 +40,9 @@ _NOT_AFFIRM = re.compile(r"不对|不是|(?<![没不])错|改|不行|不可以|�
 ASKS_FOR_HUMAN = re.compile(r"人工|真人|(?:找|跟|和|让|叫|转)工作人员|工作人员来|"
                             r"叫个人|找个人|换个人|找个真人")
 # A relation word in a new request: it is for that person (给我老婆也约一个, 我爸的也办一下).
-SOMEONE_ELSE = re.compile("(?:给|帮|替|为|还有|再|也)(?:我|俺|咱)?(?:家)?(?:" + "|".join(
-    ("老伴", "爱人", "老公", "老婆", "媳妇", "丈夫", "妻子", "爸", "妈", "父亲", "母亲", "老人", "外婆", "外公",
-     "奶奶", "爷爷", "婆婆", "公公", "岳父", "岳母", "孩子", "儿子", "女儿", "哥", "姐", "弟", "妹")) + ")")
+# (every kinship and role word the name parser knows: 姥姥, 老丈人, 大姨, 表哥…)
+_KIN = "(?:" + "|".join(RELATIONS) + ")"
+SOMEONE_ELSE = re.compile(f"(?:给|帮|替|为|还有|再|也)(?:我|俺|咱)?(?:家)?{_KIN}|(?:我|俺|咱)家?{_KIN}(?:的)?(?:也|还)")
 # 再给我老婆约一个 / 我爸的也办一下: the service just filed, once more.
 ASKS_AGAIN = re.compile(r"(?:再|也|还|同样)(?:给|帮|替|为)?.{0,6}?(?:约|办|报|申请|登记|弄|签)(?:一个|一下|个)?|"
                         r"(?:一样|同样)的?也?(?:给|帮)")
