@@ -134,6 +134,11 @@ def check_address(text: str, known: str | None = None) -> Check:
     if known and find_address(text):
         text = complete_address(text, known)
     match = find_address(text)
+    if match and match.unit and match.room and not match.building \
+            and not any(kind in ("road_no", "lane", "group") for kind, _, _ in match.parts):
+        # 幸福小区2单元301: a flat in a unit of no building; an estate has many
+        return Check(reason=f"“{written_address(match.text)}”还缺楼号。请连楼号一起再说一遍，"
+                            f"例如“3号楼2单元502”。")
     if match:
         parts = {"building": match.building, "unit": match.unit, "room": match.room}
         return Check(written_address(match.text), extra=parts)

@@ -70,6 +70,13 @@ def test_address_parts_and_vague_address():
     assert not values.check_address("家").ok
 
 
+def test_a_flat_in_a_unit_of_no_building_is_asked_for_its_building():
+    check = values.check_address("幸福小区2单元301")
+    assert not check.ok and "幸福小区2单元301" in check.reason and "楼号" in check.reason
+    assert values.check_address("幸福小区6号楼2单元301").extra == {"building": "6", "unit": "2", "room": "301"}
+    assert values.check_address("2单元门口").ok  # a common area needs no building
+
+
 def test_choice_by_number_and_word():
     assert values.choose_by_number("2", ["a", "b", "c"]) == "b"
     assert values.choose_by_number("第三个", ["a", "b", "c"]) == "c"
