@@ -1,7 +1,9 @@
 """Start Rasa's server (`python -m bot.rasa_server run ...`, the `rasa` command's arguments)
-with two changes to Rasa itself: action responses are checked by a validator built once,
-and the policies' dialogue states are worked out once per turn (`bot/state_history.py`:
-Rasa rebuilt them from the first event for every policy and prediction).
+with three changes to Rasa itself: action responses are checked by a validator built once;
+the policies' dialogue states are worked out once per turn (`bot/state_history.py`:
+Rasa rebuilt them from the first event for every policy and prediction); and the loaded
+prediction graph gives TED the RulePolicy's prediction, so that TED does not run its model
+where the rule's prediction wins anyway (`nlu/rule_first_ted_policy.py`).
 
 Rasa 3.6 checks every action server response with `jsonschema.validate(result, schema)`,
 which first checks the *schema itself* against the JSON Schema meta-schema and builds a
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Dict, Text
+from pathlib import Path
+from typing import Any, Dict, Text, Tuple, Type
 
 from prometheus_client import Histogram
 
@@ -58,6 +61,25 @@ def validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
         raise e
 
 
+def load_predict_graph_runner(storage_path: Path, model_archive_path: Path,
+                              model_storage_class: Type[Any], graph_runner_class: Type[Any],
+                              ) -> Tuple[Any, Any]:
+    """Rasa 3.6's `rasa.engine.loader.load_predict_graph_runner`, with the prediction graph
+    given the edge RuleFirstTEDPolicy reads the RulePolicy's prediction from."""
+    from rasa.engine.graph import ExecutionContext
+
+    from nlu.rule_first_ted_policy import with_rule_prediction
+
+    model_storage, model_metadata = model_storage_class.from_model_archive(
+        storage_path=storage_path, model_archive_path=model_archive_path)
+    model_metadata.predict_schema = with_rule_prediction(model_metadata.predict_schema)
+    runner = graph_runner_class.create(
+        graph_schema=model_metadata.predict_schema, model_storage=model_storage,
+        execution_context=ExecutionContext(graph_schema=model_metadata.predict_schema,
+                                           model_id=model_metadata.model_id))
+    return model_metadata, runner
+
+
 def add_metrics(app: Any) -> None:
     """Time every turn by channel, and serve /metrics (on the Sanic app Rasa built)."""
     time_sanic_requests(
@@ -68,12 +90,14 @@ def add_metrics(app: Any) -> None:
 
 def install() -> None:
     import rasa.core.run
+    import rasa.engine.loader
     from rasa.core.actions.action import RemoteAction
 
     from bot import state_history
 
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
     state_history.install()
+    rasa.engine.loader.load_predict_graph_runner = load_predict_graph_runner
     configure_app = rasa.core.run.configure_app
     if getattr(configure_app, "with_metrics", False):
         return
