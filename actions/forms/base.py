@@ -361,6 +361,9 @@ class ServiceForm(ContactValues, FormValidationAction):
             return {"appointment_time": kept}
         offered = tracker.get_slot("offered_times") or []
         day_hint = offered[0] if offered and len({o[:10] for o in offered}) == 1 else None
+        held = previous_value("appointment_time", tracker)
+        if day_hint is None and held and tracker.get_slot("requested_slot") == "confirm":
+            day_hint = held  # 时间改到下午三点吧 at the read-back: the same day, another clock
         check = values.check_appointment(value, latest_text(tracker), now_local(),
                                          services().office_hours, day_hint,
                                          asked=self.asked_for("appointment_time", tracker))

@@ -27,6 +27,7 @@ _NOT_THIS = re.compile(r"(?:不是|不要|别)\s*$")
 # Between a clock and the day it belongs to (十点半 还是下礼拜三); a story between
 # them (早上六点就上工了，白天很难请假，不过下礼拜四…) keeps them apart.
 _CLOCK_THEN_DAY = re.compile(r"[^，。,.!?！？]{0,6}")
+_ROUTINE_BEFORE = re.compile(r"(?:每周|每天|天天|隔天|每礼拜|每星期|每个?月|每隔)[^，。,.!?！？]*$")
 _OR = re.compile(r"\s*(?:或者|或是|或|还是|、|/)\s*")
 _CORRECTED = re.compile(r"哦|噢|不对|不是|不行|那就?|还是|改成?|算了|应该|才上班|才开门|上班")
 
@@ -115,6 +116,10 @@ def resolve_time(text: str, now: datetime, asked: bool = True) -> TimeMatch | No
     matches = _join_days_and_clocks(text, said)
     wanted = [m for m in matches if not _TURNED_DOWN.match(text[m.end:])]
     matches = wanted or matches
+    if not asked:
+        # 每周一三五上午十一点送: the clock of a routine, said without the day it starts,
+        # books no day; the form asks when to start
+        matches = [m for m in matches if _says_day(m) or not _ROUTINE_BEFORE.search(text[max(0, m.start - 8):m.start])]
     specific = [m for m in matches if _is_specific(m)]
     if specific or not asked:
         matches = specific

@@ -191,6 +191,11 @@ def test_of_two_days_offered_the_first_is_taken_at_the_clock_said() -> None:
     assert resolve_time("周三或周四", MONDAY).value == "2026-12-09"
 
 
+def test_the_clock_of_a_routine_books_no_day_unless_asked() -> None:
+    assert resolve_time("给我姥爷申请助餐，每周一三五上午十一点送过去", MONDAY, asked=False) is None
+    assert resolve_time("从下周一开始，每周一三五上午十一点", MONDAY, asked=False).value == "2026-12-14T11:00"
+
+
 def test_now_in_another_zone_is_read_as_shanghai_time() -> None:
     utc_now = datetime(2026, 11, 28, 2, 0, tzinfo=ZoneInfo("UTC"))  # 10:00 in Shanghai
     assert resolve_time("下午两点", utc_now).value == "2026-11-28T14:00"
