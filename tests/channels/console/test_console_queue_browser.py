@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.channels.browser import ARTIFACTS
 
@@ -56,7 +57,9 @@ def test_enter_sends_and_canned_replies_insert_text(stack, browser, staff_page):
     resident.wait_for_selector(".msg.staff:has-text('请稍等一两分钟')")
     # The box is cleared once the console hears back from its own POST, which may come
     # after the resident's page already shows the reply: wait for it, no race.
-    page.wait_for_function("document.querySelector('#reply-text').value === ''")
+    # (expect() polls from Playwright's own script; wait_for_function would need eval,
+    # which the console's CSP forbids)
+    expect(page.locator("#reply-text")).to_have_value("", timeout=30000)
 
     page.fill("#reply-text", "第一行")
     page.press("#reply-text", "Shift+Enter")
