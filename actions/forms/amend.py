@@ -15,7 +15,7 @@ from pypinyin import lazy_pinyin
 
 from nlu.rules.address_edit import replace_address_part
 from nlu.rules.person_name import bare_name
-from nlu.rules.digits import normalise_digit_runs
+from nlu.rules.digits import SPOKEN_DIGITS, normalise_digit_runs
 
 # Which field a correction is about, when it says so.
 _FIELD_WORDS = (
@@ -31,8 +31,7 @@ _SWAPS = (
     re.compile(rf"不是\s*{_RUN}\s*[，,\s]*(?:而)?是\s*{_RUN}"),                           # old, new
     re.compile(rf"把?\s*{_RUN}\s*(?:改成|改为|换成|应该是|应该为)\s*{_RUN}"),                 # old, new
 )
-_ONE_DIGIT = {**{ch: str(i) for i, ch in enumerate("零一二三四五六七八九")}, "〇": "0", "洞": "0", "幺": "1"}
-_ONE_CHARS = "".join(_ONE_DIGIT)
+_ONE_CHARS = "".join(SPOKEN_DIGITS)
 # 后四位是0435 / 最后4位 0435 / 最后一位是8 / 尾号是6612 / 前六位是320106
 _ENDS = re.compile(rf"(?P<side>最?后|末尾?|尾数?|最?前|开头)\s*(?P<n>[0-9一二三四五六七八九十两]{{0,2}})\s*位?(?:数字)?\s*"
                    rf"(?:号码?)?\s*(?:应该|改成|改为)?(?:是|为|:|：)?\s*([0-9]+[xX]?|[{_ONE_CHARS}](?![0-9{_ONE_CHARS}位]))")
@@ -60,10 +59,10 @@ def _swap(held: Mapping[str, str], fields: tuple[str, ...], old: str, new: str) 
 
 def _ends(held: Mapping[str, str], fields: tuple[str, ...], m: re.Match) -> dict[str, str]:
     new = m.group(3).upper()
-    if new in _ONE_DIGIT:  # 最后一位是八: one digit said as a word, only where its place was said
+    if new in SPOKEN_DIGITS:  # 最后一位是八: one digit said as a word, only where its place was said
         if not m.group("n"):
             return {}
-        new = _ONE_DIGIT[new]
+        new = SPOKEN_DIGITS[new]
     size = _count(m.group("n")) or len(new)
     if size != len(new):
         return {}
