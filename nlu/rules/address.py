@@ -157,6 +157,9 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
             numbered_village = (kind == "estate" and m.group(0) in _NUMBERED_ESTATE and (
                 re.fullmatch(_NUM, name) or re.search(r"[\u4e00-\u9fff][一二三四五六七八九十]$", name))) or (
                 kind == "road" and re.search(r"[\u4e00-\u9fff]{2}[一二三四五六七八九]$", name))
+            # 五四路88号, 八一路12弄: a road named by a date, wholly numerals, told by its number after
+            numeral_road = kind == "road" and re.fullmatch(r"[一二三四五六七八九十]{2}", name) and re.match(
+                rf"\s*(?:{_NUM})\s*[号弄]", text[m.end():])
             # 劲松八区, 和平街十一区: a numbered area of an estate, not a district.
             numbered_area = kind == "district" and m.group(0) == "区" and re.search(
                 r"[\u4e00-\u9fff](?:[一二三四五六七八九十]{1,3}|\d{1,2})$", name)
@@ -164,7 +167,7 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
                 continue  # 地址阳光花园…: the address starts after the word that announces it
             if m.group(0) == "社区" and re.search(r"[进去到来回走]", name):
                 continue  # 义诊进社区, 送温暖到社区: something coming to the community
-            if _NOT_PLACE_NAMES.match(name) or _RELATIVE_PLACE.search(name) or (re.search(_NUM + r"$", name) and not (numbered_village or numbered_area)) \
+            if _NOT_PLACE_NAMES.match(name) or _RELATIVE_PLACE.search(name) or (re.search(_NUM + r"$", name) and not (numbered_village or numbered_area or numeral_road)) \
                     or name in _NOT_ESTATES \
                     or (any(name.endswith(w) for w in _INDOOR)
                         and not (name.endswith("家") and len(name) >= 2 and m.group(0) in _CLAN_VILLAGE)):

@@ -84,8 +84,9 @@ def written_address(text: str) -> str:
     for kind, start, end in match.parts:
         piece = re.sub(r"\s+", "", plain[start:end])
         numbered = NUMBERED_RE.get(kind)
-        # (二期, 三区 are kept as said: estates are named so)
-        m = numbered.match(piece) if numbered is not None and kind not in ("area", "phase", "zone") else None
+        # (二期, 三区 and a village's 三组 are kept as said: places are named so)
+        m = (numbered.match(piece) if numbered is not None and kind not in ("area", "phase", "zone", "group")
+             else None)
         value = m and (m.groupdict().get("v"))
         digits = to_digits(value) if value else None
         if digits and digits != value:

@@ -31,6 +31,9 @@ from nlu.rules.address import find_address, normalise_address_parts
     ("厨房漏水3号楼", "3号楼", "3", None, None),
     # a phone number typed after the address is no room
     ("和平小区8号楼3单元 13816543210", "和平小区8号楼3单元", "8", "3", None),
+    # a road named by a date, wholly numerals (五四路, 八一路), before its number
+    ("五四路88号2座1101", "五四路88号2座1101", "2", None, "1101"),
+    ("我住八一路12弄3号502", "八一路12弄3号502", "3", None, "502"),
 ])
 def test_addresses_as_residents_say_them(text: str, said: str, building: str | None,
                                          unit: str | None, room: str | None) -> None:
@@ -92,6 +95,7 @@ def test_phone_next_to_an_address_is_not_the_room() -> None:
     "我家里的门口",
     "五百零二",
     "我今年85岁",
+    "坐十二路公交到社区",
     "",
 ])
 def test_not_an_address(text: str) -> None:

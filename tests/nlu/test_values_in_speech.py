@@ -166,6 +166,8 @@ def test_case_numbers_in_other_shapes(text, number):
     # a part said twice, or put right as it is said
     ("康乐路 二十弄 五号 五号 二楼", "康乐路20弄5号2楼"),
     ("新华小区 九栋 二单元 三零二 不对 三零三", "新华小区9栋2单元303"),
+    # a village's group is named as said, like 二期
+    ("李家村 三组 二十七号", "李家村三组27号"),
 ])
 def test_a_spoken_address_is_written_down_in_digits_without_the_pauses(said, written):
     assert written_address(said) == written
