@@ -83,6 +83,12 @@ class ServiceForm(ContactValues, FormValidationAction):
         reset = ["person_name", "id_number"]
         if THEIR_PLACE.search(latest_text(tracker)):  # 还有我爸妈那栋楼的楼道灯…: another address
             reset += ["address", *ADDRESS_PARTS]
+        # Another person may have a phone of their own: the earlier one is offered, not carried
+        # (还用刚才尾号6789的这个吗？), and 一样 / 也打我这个 takes it.
+        earlier_phone = tracker.get_slot("phone")
+        if earlier_phone and "phone" in self.slots(tracker) and "phone" not in said_now:
+            reset.append("phone")
+            used.append(SlotSet("earlier_phone", earlier_phone))
         return [SlotSet(slot, None) for slot in reset if slot not in said_now] + used
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,

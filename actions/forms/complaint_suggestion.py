@@ -26,12 +26,15 @@ _ASKING = re.compile(r"我要|我想|想|要|投诉|举报|反映|提个?|建议
 # one that only names it (我要投诉小区门口的烧烤摊, 想反映个停车的问题) leaves the form to ask
 # for the details, and keeps both.
 CONTENT_IN_OPENING = 13
+_TOPIC_ONLY = re.compile(r"(?:我?有个?)?(?:关于|有关|针对)[^，,。！!？?]{1,20}?的?(?:事情?|问题|情况|方面)?")
 _ABOUT_ANONYMITY = re.compile(r"[^，,。！!？?\s]*(?:匿名|留名|留名字|留电话|留号码)[^，,。！!？?\s]*")
 
 
 def said_enough(text: str, enough: int) -> bool:
     """The opening says at least ``enough`` characters of the matter itself."""
     rest = _ASKING.sub("", _ABOUT_ANONYMITY.sub("", text))
+    if _TOPIC_ONLY.fullmatch(rest):
+        return False  # 关于你们服务中心窗口排队的: what it is about, not what happened
     return len(re.findall(r"[\u4e00-\u9fff0-9A-Za-z]", rest)) >= enough
 
 

@@ -15,6 +15,13 @@ from actions.forms.service_values import repair_category_of
 from actions.forms.turn import (NOT_THIS_ONE, THIS_NUMBER, THIS_ONE, caller_number, latest_intent,
                                 latest_text)
 
+# 电话一样 / 还是我的 / 也打我这个: the number given for the earlier request
+SAME_AS_BEFORE = re.compile(r"一样|同一个|还是(?:我的|这个|那个|刚才)|也打我|也是我|留我的|打我的?(?:手机|电话)")
+
+
+# Parts of an address that find the door (3号楼, 2单元, 502, 长乐路120弄, 7号)
+_DOOR_PARTS = {"building", "unit", "room", "floor", "road_no", "lane"}
+
 
 class ContactValues:
     """Phone and door number: what ServiceForm's validators and extractors call."""
@@ -28,11 +35,19 @@ class ContactValues:
                             domain: DomainDict) -> Dict[str, Any]:
         """The caller's number, when the form takes it as it is or the resident points to it
         (有事打这个手机, 就这个号)."""
+        text = re.sub(r"\s+", "", latest_text(tracker))  # 就打 这个 电话
+        offered = tracker.get_slot("requested_slot") == "phone"
+        earlier = tracker.get_slot("earlier_phone")
+        if earlier and offered and not tracker.get_slot("phone") and not values.find_phones(text):
+            # 也打我这个电话 / 一样 / 是, answering 还用刚才尾号6789的这个吗？
+            if (SAME_AS_BEFORE.search(text) or THIS_NUMBER.search(text) or THIS_ONE.search(text)
+                    or latest_intent(tracker) == "affirm") and not NOT_THIS_ONE.search(text):
+                return {"phone": earlier, "earlier_phone": None}
+            if latest_intent(tracker) == "deny" or NOT_THIS_ONE.search(text):
+                return {"earlier_phone": None}  # asked again without the offer
         caller = caller_number(tracker)
         if not caller or tracker.get_slot("phone"):
             return {}
-        text = re.sub(r"\s+", "", latest_text(tracker))  # 就打 这个 电话
-        offered = tracker.get_slot("requested_slot") == "phone"
         points_to_it = (THIS_NUMBER.search(text) or (offered and THIS_ONE.search(text))) \
             and not values.find_phones(text) and not NOT_THIS_ONE.search(text)
         if self.caller_fills_phone or points_to_it:
@@ -59,13 +74,16 @@ class ContactValues:
 
     def door_number_missing(self, address: str, tracker: Tracker) -> bool:
         if not self.home_address or tracker.get_slot("requested_slot") == "confirm" \
-                or (tracker.get_slot("validation_failures") or {}).get("address") \
-                or re.search(r"[0-9０-９一二三四五六七八九十两幺]", address):
+                or (tracker.get_slot("validation_failures") or {}).get("address"):
             return False
         if "public_facility" in (tracker.get_slot("repair_category"), repair_category_of(latest_text(tracker))):
             return False
         match = values.find_address(address)
-        return not (match and any(kind == "area" for kind, _, _ in match.parts))
+        kinds = {kind for kind, _, _ in match.parts} if match else set()
+        if kinds & _DOOR_PARTS or "area" in kinds:
+            return False
+        # 李家村三组, 翠苑三期: numbers that name the place, not the door
+        return not re.search(r"[0-9０-９一二三四五六七八九十两幺]", address) or bool(kinds)
 
     @staticmethod
     def door_number_asked(tracker: Tracker) -> str | None:

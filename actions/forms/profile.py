@@ -52,6 +52,11 @@ class AskWithProfile(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         declined = tracker.get_slot("profile_declined") or []
+        earlier = tracker.get_slot("earlier_phone") if self.slot == "phone" else None
+        if earlier:  # a second request, for someone else
+            dispatcher.utter_message(text=f"联系电话还用刚才尾号{earlier[-4:]}的这个吗？"
+                                          f"是的话说“是”；要留别的号码，请直接说号码。")
+            return []
         profile = await load_profile(tracker) if self.slot not in declined else {}
         if profile.get(self.slot):
             dispatcher.utter_message(text=offer_text(self.slot, profile[self.slot]))

@@ -21,7 +21,7 @@ from state.outbox import Submission, submission_key
 logger = logging.getLogger(__name__)
 
 FORM_CONTROL_SLOTS = ("confirm", "offered_times", "validation_failures", "requested_slot",
-                      "form_stopped", "profile_declined")
+                      "form_stopped", "profile_declined", "earlier_phone")
 
 
 def idempotency_key(tracker: Tracker, service: str) -> str:

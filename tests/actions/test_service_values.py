@@ -138,6 +138,7 @@ def test_a_complaint_opening_is_its_content_only_when_it_says_the_matter():
     from actions.forms.complaint_suggestion import CONTENT_IN_OPENING, said_enough
     assert not said_enough("你好，我要投诉小区门口的烧烤摊", CONTENT_IN_OPENING)
     assert not said_enough("想反映个停车的问题，能不能匿名啊？", CONTENT_IN_OPENING)
+    assert not said_enough("我有个建议，关于你们服务中心窗口排队的", CONTENT_IN_OPENING)
     assert said_enough("楼上装修天天早上七点就开始电钻，周末也不停，我要投诉", CONTENT_IN_OPENING)
     assert said_enough("喂 我要投诉 我们小区那个垃圾站 好几天没人清了 臭死了 我不留名字啊", CONTENT_IN_OPENING)
 
@@ -193,3 +194,20 @@ def test_every_service_has_a_spec_with_contract_fields():
 def test_a_plain_answer_is_not_a_digression(slot, text, answer):
     from actions.forms.turn import looks_like_answer
     assert looks_like_answer(slot, text) is answer
+
+
+@pytest.mark.parametrize("address, missing", [
+    ("李家村三组", True),  # a village group names the place, not the door
+    ("翠苑三期", True),
+    ("石牌村", True),
+    ("李家村三组27号", False),
+    ("和平新村5栋2单元301", False),
+    ("长乐路120弄7号3楼", False),
+])
+def test_a_home_service_asks_for_the_door_number_of_a_place_without_one(address, missing):
+    from rasa_sdk import Tracker
+
+    from actions.forms.elderly_allowance import ValidateElderlyAllowanceForm
+    tracker = Tracker("s", {"requested_slot": "address"}, {"text": address, "intent": {}, "entities": []},
+                      [], False, None, None, None)
+    assert ValidateElderlyAllowanceForm().door_number_missing(address, tracker) is missing

@@ -83,6 +83,25 @@ def test_residence_permit_everything_up_front(stack, sender, fresh_phone):
     assert case["fields"]["appointment_time"] == slots["appointment_time"]
 
 
+def test_a_second_request_for_someone_else_offers_the_earlier_phone(stack, sender, fresh_phone):
+    stack.say(sender, f"我叫陈晓东，身份证{make_id('19900518')}，想预约办居住证，下周三上午10点，电话{fresh_phone}")
+    stack.say(sender, "对")
+    stack.say(sender, "不用了")  # the offer to remember the details
+    reply = joined(stack.say(sender, "我老婆也要办居住证，也约下周三上午10点"))
+    assert stack.slots(sender)["phone"] is None  # another person: not carried silently
+    stack.say(sender, "她叫李娟")
+    reply = joined(stack.say(sender, make_id("19920809", "582")))
+    assert asked(stack, sender) == "phone"
+    assert f"尾号{fresh_phone[-4:]}" in reply and fresh_phone not in reply
+    stack.say(sender, "也打我这个电话")
+    assert stack.slots(sender)["phone"] == fresh_phone
+    assert asked(stack, sender) == "confirm"
+    stack.say(sender, "对")
+    cases = stack.cases(conversation_id=sender)  # newest first, names masked
+    assert [(c["service"], c["fields"]["person_name"]) for c in cases] == [
+        ("residence_permit", "李*"), ("residence_permit", "陈**")]
+
+
 def test_faq_in_the_middle_of_a_form_then_it_goes_on(stack, sender):
     stack.say(sender, "办居住证要预约吗，我想约一个")
     assert asked(stack, sender) == "person_name"
