@@ -66,6 +66,7 @@ async def named_activity(text: str) -> List[EventType]:
 
 class ValidateActivitySignupForm(ServiceForm):
     service = "activity_signup"
+    speaker_may_be_the_person = True
 
     def slots(self, tracker: Tracker) -> List[str]:
         return ["activity_id", "participants", "person_name", "phone"]

@@ -52,6 +52,10 @@ class ServiceForm(ContactValues, FormValidationAction):
     """Base validator; subclasses set `service` and `slots(tracker)`."""
 
     service: str = ""
+    # The person on the form may be the speaker acting for the household or group (申请人,
+    # 报名人, 预约人): 我是孩子妈妈，叫汪晓燕 names them. Where the form is for an elder
+    # (高龄津贴, 社保认证, 养老服务) the speaker's own name is the helper's, not the person's.
+    speaker_may_be_the_person = False
 
     def name(self) -> Text:
         return f"validate_{self.service}_form"
@@ -312,7 +316,9 @@ class ServiceForm(ContactValues, FormValidationAction):
 
     def validate_person_name(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
-        return self._result("person_name", values.check_person_name(str(value)), dispatcher,
+        prefer = ("served", "named", "self", "helper") if self.speaker_may_be_the_person \
+            else ("served", "named", "self")
+        return self._result("person_name", values.check_person_name(str(value), prefer), dispatcher,
                             tracker)
 
     def validate_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -58,6 +58,7 @@ def opening_topic(text: str, kind: str | None) -> str | None:
 
 class ValidateConsultationBookingForm(ServiceForm):
     service = "consultation_booking"
+    speaker_may_be_the_person = True
 
     def slots(self, tracker: Tracker) -> List[str]:
         return ["consultation_type", "person_name", "phone", "appointment_time", "topic"]

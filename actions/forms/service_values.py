@@ -152,8 +152,10 @@ def check_household_size(text: str) -> Check:
         return Check(2)
     if _ALONE_HOME.search(text) and not re.search(r"[0-9两三四五六七八九十]\s*口", text):
         return Check(1)
-    match = re.search(rf"({_NUM})\s*(?:口人|口|个人|人)", fullwidth_to_ascii(text))
-    bare = re.fullmatch(rf"\s*({_NUM})\s*", fullwidth_to_ascii(text))
+    match = re.search(rf"({_NUM})\s*(?:口人|口|个人|人)", fullwidth_to_ascii(text)) or re.search(
+        # 就我跟孙子两个 / 我们娘儿仨: a count said after who lives there
+        rf"(?:跟|和|带着?|同|加上?|还有)[^，,。.\d]{{1,6}}?({_NUM})\s*个?(?=$|[，,。.！!\s吧啊呀])", text)
+    bare = re.fullmatch(rf"\s*({_NUM})\s*个?\s*", fullwidth_to_ascii(text))
     found = match or bare
     size = _number(found.group(1)) if found else None
     if size is None or not 1 <= size <= 20:

@@ -24,6 +24,7 @@ HOUSEHOLD = re.compile(r"[0-9一二两三四五六七八九十]+\s*口人?|家�
 
 class ValidateSubsistenceAllowanceForm(ServiceForm):
     service = "subsistence_allowance"
+    speaker_may_be_the_person = True
 
     def slots(self, tracker: Tracker) -> List[str]:
         return ["person_name", "phone", "household_size", "situation"]

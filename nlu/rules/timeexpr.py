@@ -109,7 +109,9 @@ _ADDRESS_NEXT = re.compile(r"^\s*(?:号?楼|栋|幢|座|单元|室|层|院|门|�
 # digit_runs joins digits across dashes and spaces, so 2026-12-05 09 is a run too.
 _ISO_DATE = re.compile(r"\d{4}([-/.])\d{1,2}\1\d{1,2}(\s+\d{1,2})?")
 _FREQUENCY_SPAN = re.compile(r"(?:每个?|一个?)(?:周|星期|礼拜)[一二两三四五六七八九十\d]+\s*(?:次|回|趟|遍)|"
-                             r"每个?(?:周|星期|礼拜)[一二三四五六日天](?:[、，,和]?[一二三四五六日天])+")
+                             r"每个?(?:周|星期|礼拜)[一二三四五六日天](?:[、，,和]?[一二三四五六日天])+|"
+                             # 每天中午十一点半: the routine's word, not a day; its clock stays
+                             r"每天|(?<![今明后昨前每])天天|每日|每个?工作日|工作日每天")
 # 三点水 / 两点水 spell a character out (潘, 冯): no clock in them.
 _NOT_TIMES = re.compile(r"四点半[课可科]堂|四点半学校|四点半班|[两三]点水|点水旁")
 

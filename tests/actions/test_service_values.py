@@ -58,6 +58,9 @@ def test_participants_limits():
 
 def test_household_size_and_frequency():
     assert sv.check_household_size("家里3口人").value == 3
+    assert sv.check_household_size("就我跟孙子两个").value == 2  # who, then how many
+    assert sv.check_household_size("我和老伴还有儿子三个").value == 3
+    assert sv.check_household_size("两个").value == 2
     assert not sv.check_household_size("很多").ok
     assert sv.find_frequency("每周3次就行") == "每周3次"
     assert sv.find_frequency("每天送午饭") == "每天"

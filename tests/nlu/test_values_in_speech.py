@@ -179,6 +179,10 @@ def test_a_spoken_address_is_written_down_in_digits_without_the_pauses(said, wri
     ("这周五 上午 八点 哦 你们 九点 才上班 那 就 九点半", "2026-12-11T09:30"),
     ("时间不对 不是两点 两点半 还是下礼拜四", "2026-12-17T14:30"),
     ("后天 上午 十点 十点左右", "2026-12-09T10:00"),
+    # a start day, then the daily clock of the routine (每天 is no day)
+    ("从下周二开始，每天中午十一点半送", "2026-12-15T11:30"),
+    ("从下周一开始天天中午送就十一点半吧", "2026-12-14T11:30"),
+    ("今天天气冷 明天上午十点吧", "2026-12-08T10:00"),
 ])
 def test_the_time_meant_when_said_in_pieces_or_put_right(text, value):
     from actions.forms import values
@@ -192,3 +196,20 @@ def test_the_time_meant_when_said_in_pieces_or_put_right(text, value):
 def test_the_address_put_right_in_the_same_breath(text, address):
     from actions.forms.values import said_address
     assert said_address(text) == address
+
+
+@pytest.mark.parametrize("text, name", [
+    ("大的叫陈思远", "陈思远"), ("小的叫陈思琪", "陈思琪"), ("老二叫王小雨", "王小雨"),
+])
+def test_children_named_by_their_order(text, name):
+    from nlu.rules.person_name import CHILD_RELATIONS, find_person_names
+    found = find_person_names(text)
+    assert [(n.value, n.role) for n in found] == [(name, "served")]
+    assert found[0].relation in CHILD_RELATIONS
+
+
+def test_the_speaker_can_be_the_applicant_where_the_form_is_theirs():
+    from actions.forms.values import check_person_name
+    said = "我是孩子妈妈，叫汪晓燕"
+    assert not check_person_name(said).ok  # an elder's form: the helper's own name is not the elder's
+    assert check_person_name(said, ("served", "named", "self", "helper")).value == "汪晓燕"
