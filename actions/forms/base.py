@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -24,7 +25,7 @@ from actions.forms.contact import ContactValues
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
 from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
-                                SOMEONE_ELSE, THEIR_PLACE, channel_of,
+                                SOMEONE_ELSE, THEIR_PLACE, channel_of, relation_named,
                                 confirmed_unchanged, confirms,
                                 latest_intent, latest_text, looks_like_answer, names_in, now_local,
                                 previous_value, set_by_latest_message, skipped_by_rasa)
@@ -80,7 +81,8 @@ class ServiceForm(ContactValues, FormValidationAction):
         current = tracker.get_slot("person_name")
         other_name = any(n.get("name_role") in ("served", "named") and n.get("value") != current
                          for n in names_in(tracker))
-        if not other_name and not SOMEONE_ELSE.search(latest_text(tracker)):
+        if not other_name and (not SOMEONE_ELSE.search(latest_text(tracker))
+                               or self.same_relative(tracker)):
             return used
         # The name said now is taken from the message after this reset; an ID said with it stays.
         said_now = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
@@ -94,6 +96,25 @@ class ServiceForm(ContactValues, FormValidationAction):
             reset.append("phone")
             used.append(SlotSet("earlier_phone", earlier_phone))
         return [SlotSet(slot, None) for slot in reset if slot not in said_now] + used
+
+    @staticmethod
+    def same_relative(tracker: Tracker) -> bool:
+        """我妈还想要助餐 after 给我妈申请高龄津贴: the relative already served, not another."""
+        kin = relation_named(latest_text(tracker))
+        if not kin:
+            return False
+        current = tracker.get_slot("person_name")
+        said = [e for e in tracker.events if e.get("event") == "user"][:-1]  # (the last is this one)
+        for event in said:
+            parse = event.get("parse_data") or {}
+            # the person on the form named with this relation (我妈叫王秀英), or an earlier
+            # request opened for them (给我妈申请高龄津贴)
+            if any(e.get("entity") == "person_name" and e.get("value") == current and e.get("relation") == kin
+                   for e in parse.get("entities") or []):
+                return True
+            if (parse.get("intent") or {}).get("name") in SPECS and relation_named(event.get("text") or "") == kin:
+                return True
+        return False
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:

@@ -42,10 +42,21 @@ ASKS_FOR_HUMAN = re.compile(r"人工|真人|(?:找|跟|和|让|叫|转)工作人
 # A relation word in a new request: it is for that person (给我老婆也约一个, 我爸的也办一下).
 # (every kinship and role word the name parser knows: 姥姥, 老丈人, 大姨, 表哥…)
 _KIN = "(?:" + "|".join(RELATIONS) + ")"
-SOMEONE_ELSE = re.compile(f"(?:给|帮|替|为|还有|再|也)(?:我|俺|咱)?(?:家)?{_KIN}|(?:我|俺|咱)家?{_KIN}(?:的)?(?:也|还)")
+SOMEONE_ELSE = re.compile(f"(?:给|帮|替|为|还有|另外|再|也)(?:我|俺|咱)?(?:家)?(?P<kin>{_KIN})|"
+                          f"(?:我|俺|咱)家?(?P<kin2>{_KIN})(?:的)?(?:也|还)|"
+                          # 另外我老伴有高血压，想签个家庭医生: the relative's own need
+                          f"(?:^|[，,。\\s])(?:我|俺|咱)家?(?P<kin3>{_KIN})(?:有|得了?|患|身体|腿|腰|需要|想|要)")
 # 再给我老婆约一个 / 我爸的也办一下: the service just filed, once more.
 ASKS_AGAIN = re.compile(r"(?:再|也|还|同样)(?:给|帮|替|为)?.{0,6}?(?:约|办|报|申请|登记|弄|签)(?:一个|一下|个)?|"
                         r"(?:一样|同样)的?也?(?:给|帮)")
+
+
+def relation_named(text: str) -> str | None:
+    """The relative a new request is for (给我老婆也约一个 → 老婆), if one is named."""
+    m = SOMEONE_ELSE.search(text)
+    return m and (m.group("kin") or m.group("kin2") or m.group("kin3"))
+
+
 THEIR_PLACE = re.compile(r"(?:爸|妈|父母|老人|外婆|外公|奶奶|爷爷|婆婆|公公|岳父|岳母|儿子|女儿|亲戚|朋友)"
                           r"(?:那|家|住的|那边|那儿|那里)")
 FREE_TEXT_SLOTS = ("description", "content", "situation", "topic")

@@ -16,7 +16,7 @@ from nlu.rules import clock
 from nlu.rules.address import find_address, find_addresses
 from nlu.rules.address_edit import complete_address, written_address
 from nlu.rules.gazetteer import lookup
-from nlu.rules.id_number import find_id_numbers, id_problem, normalise_id, valid_id_within
+from nlu.rules.id_number import SPOKEN_X, find_id_numbers, id_problem, normalise_id, valid_id_within
 from nlu.rules.office_hours import OfficeHours
 from nlu.rules.person_name import bare_name, best_name, find_person_names
 from nlu.rules.phone import find_phones, phone_problem
@@ -50,7 +50,7 @@ def check_id_number(text: str, today: datetime | None = None) -> Check:
     found = find_id_numbers(text)
     if found:
         return Check(found[0].value)
-    candidate = re.sub(r"[^0-9Xx零〇洞一幺二两三四五六七拐八九叉]", "", text)
+    candidate = re.sub(r"[^0-9Xx零〇洞一幺二两三四五六七拐八九叉]", "", re.sub(SPOKEN_X, "X", text))
     # 倒数第二位是九 五幺幺三二幺…: a digit said before the number runs into it; the one
     # 18-character stretch that passes the checksum is the number.
     digits = normalise_id(candidate) if candidate else ""

@@ -45,8 +45,9 @@ _SEP = r"(?:[\s的,，]|嗯|呃|啊|那个|我住在?|我家){0,4}"
 
 # Named parts: a name (read backwards from the suffix) and the suffix.
 _DISTRICT_SUFFIX = r"街道|镇|乡|新区|(?<![小社园校片厂])区(?!域)"
-_ROAD_SUFFIX = r"大道|大街|路|街|胡同|巷|道(?!路)"
+_ROAD_SUFFIX = r"大道|大街|路|街|胡同|巷|道(?!路)|(?<=[一二三四五六七八九十头])条"
 _ESTATE_SUFFIX = (r"小区|花园|花苑|家园|新村|新邨|新苑|公寓|大厦|社区|大院|名苑|嘉园|雅苑|公馆|华庭|山庄|"
+                  r"家属院|家属区|家属楼|宿舍楼|宿舍区|职工楼|"
                   r"佳苑|广场|苑|里|庄|村|屯|邨|城|府|湾|庭|园|坊|宿舍")
 # Where a name stops when reading backwards: punctuation, pronouns, the verbs
 # that come before an address (我住在, 到, 去), and digits of an earlier part.
@@ -57,10 +58,15 @@ _NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是�
 _RELATIVE_PLACE = re.compile(r"楼下|楼上|门口|对面|旁边|后面|前面|隔壁|附近|^小区")
 _LEAD_BEFORE = re.compile(r"(?:家住|家里|家在|我家|俺家|咱家|住|地址|位置|位于|就在)$")
 _LEAD_FILLER = re.compile(r"^(?:家住|家里|家|住|地址|位置|位于|就在|在)+")
+_HOLDS_A_PLACE = re.compile(r"(?:区|县|镇|路|大街|大道|胡同)[\u4e00-\u9fff]{2,}$")
 _NOT_PLACE_NAMES = re.compile(r"^(?:小|这|那|哪|附近|旁边|对面|我们|咱们|俺们|隔壁|本|该|各|每|一个|整个|个|哪个|啥)$")
 
 _NUMBERED = {
-    "road_no": rf"(?P<v>{_NUM})\s*号院?(?![楼栋房])",
+    "road_no": rf"[甲乙丙丁]?(?P<v>{_NUM})\s*号院?(?![楼栋房])",
+    # 红星路三段16号: a long road's section
+    "section": rf"(?P<v>{_NUM})\s*段",
+    # 中兴路66号附2号 (Chongqing, Chengdu): a building numbered from the house number
+    "annex": rf"附\s*(?P<v>{_NUM})\s*号?",
     "lane": rf"(?P<v>{_NUM})\s*(?:支弄|弄|巷)",
     "phase": rf"(?P<v>{_NUM}|{_LETTER})\s*期",
     "zone": rf"(?P<v>{_NUM}|{_LETTER}|[东南西北中])\s*区(?!域)",
@@ -70,7 +76,7 @@ _NUMBERED = {
     "unit": rf"(?:(?P<v>{_NUM})\s*(?P<s>单元|梯(?!子)|门(?!口|禁|铃|锁|窗|卫|岗))|(?P<side>[东南西北中])单元)",
     "floor": rf"(?P<v>{_NUM})\s*(?:楼|层)(?![道梯下顶门房])",
     "room": rf"(?:(?P<v>{_NUM}|(?<![\dA-Za-z])[A-Za-z]?\d{{3,4}}(?!\d))\s*(?P<s>室|号房|号|房|户)?"
-            rf"|(?P<side>[东西中南北][边面]?户))",
+            rf"|(?P<side>[东西中南北][边面]?户|[东西南北]房|[东西]厢房))",
     "area": rf"(?:{_AREA})",
 }
 NUMBERED_RE = {kind: re.compile(pattern) for kind, pattern in _NUMBERED.items()}
@@ -79,8 +85,10 @@ _NEXT = {
     None: ("building", "unit", "room", "area"),
     # (the order is the order of preference where two readings fit)
     "district": ("district", "road", "estate", "building", "zone"),
-    "road": ("road_no", "lane", "estate", "zone", "building", "road", "room"),
-    "road_no": ("estate", "building", "unit", "floor", "room", "area"),
+    "road": ("road_no", "section", "lane", "estate", "zone", "building", "road", "room"),
+    "section": ("road_no", "lane", "estate"),
+    "road_no": ("annex", "estate", "building", "unit", "floor", "room", "area"),
+    "annex": ("building", "unit", "floor", "room", "area"),
     "lane": ("building", "lane", "floor", "room"),
     "estate": ("estate", "phase", "zone", "building", "unit", "area", "road_no", "lane", "group"),
     "group": ("building", "room"),
@@ -156,7 +164,8 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
             # 三村, 曹杨五村, 石门二路, 中山北一路: a numeral ends the name of many villages and roads.
             numbered_village = (kind == "estate" and m.group(0) in _NUMBERED_ESTATE and (
                 re.fullmatch(_NUM, name) or re.search(r"[\u4e00-\u9fff][一二三四五六七八九十]$", name))) or (
-                kind == "road" and re.search(r"[\u4e00-\u9fff]{2}[一二三四五六七八九]$", name))
+                kind == "road" and (re.search(r"[\u4e00-\u9fff]{2}[一二三四五六七八九]$", name)
+                                     or m.group(0) == "条"))
             # 五四路88号, 八一路12弄: a road named by a date, wholly numerals, told by its number after
             numeral_road = kind == "road" and re.fullmatch(r"[一二三四五六七八九十]{2}", name) and re.match(
                 rf"\s*(?:{_NUM})\s*[号弄]", text[m.end():])
@@ -167,7 +176,10 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
                 continue  # 地址阳光花园…: the address starts after the word that announces it
             if m.group(0) == "社区" and re.search(r"[进去到来回走]", name):
                 continue  # 义诊进社区, 送温暖到社区: something coming to the community
-            if _NOT_PLACE_NAMES.match(name) or _RELATIVE_PLACE.search(name) or (re.search(_NUM + r"$", name) and not (numbered_village or numbered_area or numeral_road)) \
+            relative = _RELATIVE_PLACE.match(name) if kind == "road" else _RELATIVE_PLACE.search(name)
+            if kind in ("estate", "road") and _HOLDS_A_PLACE.search(name):
+                continue  # 庐阳区亳州路安居苑: a district and a road before the estate, not its name
+            if _NOT_PLACE_NAMES.match(name) or relative or (re.search(_NUM + r"$", name) and not (numbered_village or numbered_area or numeral_road)) \
                     or name in _NOT_ESTATES \
                     or (any(name.endswith(w) for w in _INDOOR)
                         and not (name.endswith("家") and len(name) >= 2 and m.group(0) in _CLAN_VILLAGE)):

@@ -85,7 +85,7 @@ def written_address(text: str) -> str:
         piece = re.sub(r"\s+", "", plain[start:end])
         numbered = NUMBERED_RE.get(kind)
         # (二期, 三区 and a village's 三组 are kept as said: places are named so)
-        m = (numbered.match(piece) if numbered is not None and kind not in ("area", "phase", "zone", "group")
+        m = (numbered.match(piece) if numbered is not None and kind not in ("area", "phase", "zone", "group", "section")
              else None)
         value = m and (m.groupdict().get("v"))
         digits = to_digits(value) if value else None

@@ -11,9 +11,11 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _DIGIT = r"[0-9零〇洞一幺壹二两贰三叁四肆五伍六陆七拐柒八捌九勾玖]"
 _SEP = r"[\s\-－]*"
-# 17 digits then a digit or X (spoken as 叉 / 艾克斯), separators allowed.
+# X as it is said or heard: 叉, 艾克斯, 埃克斯, 爱克斯, 挨克斯, 克斯
+SPOKEN_X = r"[艾埃爱挨]?克斯|叉"
+# 17 digits then a digit or X, separators allowed.
 _ID_RUN = re.compile(
-    rf"{_DIGIT}(?:{_SEP}{_DIGIT}){{16}}{_SEP}(?:{_DIGIT}|[xX叉]|艾克斯)"
+    rf"{_DIGIT}(?:{_SEP}{_DIGIT}){{16}}{_SEP}(?:{_DIGIT}|[xX]|{SPOKEN_X})"
 )
 
 
@@ -31,7 +33,7 @@ def checksum_char(first17: str) -> str:
 
 def normalise_id(raw: str) -> str:
     compact = re.sub(r"[\s\-－]", "", fullwidth_to_ascii(raw))
-    compact = compact.replace("艾克斯", "X").replace("叉", "X")
+    compact = re.sub(SPOKEN_X, "X", compact)
     return spoken_run_to_digits(compact).upper()
 
 

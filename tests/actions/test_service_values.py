@@ -214,3 +214,22 @@ def test_a_home_service_asks_for_the_door_number_of_a_place_without_one(address,
     tracker = Tracker("s", {"requested_slot": "address"}, {"text": address, "intent": {}, "entities": []},
                       [], False, None, None, None)
     assert ValidateElderlyAllowanceForm().door_number_missing(address, tracker) is missing
+
+
+@pytest.mark.parametrize("earlier, now, same", [
+    ("给我妈申请高龄津贴", "我妈还想要助餐，每天送午饭", True),
+    ("给我妈申请高龄津贴", "我爸也八十多了，也帮他办一个", False),
+    ("我是她女儿，帮我外婆办认证", "另外我女儿想报四点半课堂", False),
+    ("下周一那个义诊我和老伴想去", "另外我老伴有高血压，想签个家庭医生", False),
+    ("我和我老婆都要办 先办我的", "好 再给我老婆也约一个", False),
+])
+def test_a_new_request_names_the_relative_already_served_or_another(earlier, now, same):
+    from rasa_sdk import Tracker
+
+    from actions.forms.base import ServiceForm
+    from actions.forms.turn import relation_named
+    events = [{"event": "user", "text": earlier, "parse_data": {"intent": {"name": "elderly_allowance"}}},
+              {"event": "user", "text": now}]
+    tracker = Tracker("s", {}, {"text": now, "intent": {}, "entities": []}, events, False, None, None, None)
+    assert relation_named(now)
+    assert ServiceForm.same_relative(tracker) is same

@@ -34,6 +34,16 @@ from nlu.rules.address import find_address, normalise_address_parts
     # a road named by a date, wholly numerals (五四路, 八一路), before its number
     ("五四路88号2座1101", "五四路88号2座1101", "2", None, "1101"),
     ("我住八一路12弄3号502", "八一路12弄3号502", "3", None, "502"),
+    # Beijing hutongs and 条, a courtyard's rooms; Chongqing 附X号; a road's section; work-unit compounds
+    ("西城区宫门口东岔胡同8号", "西城区宫门口东岔胡同8号", None, None, None),
+    ("东城区雨儿胡同23号院北房", "东城区雨儿胡同23号院北房", None, None, "北房"),
+    ("东城区东四十条甲22号院3号楼2门501", "东城区东四十条甲22号院3号楼2门501", "3", "2", "501"),
+    ("渝中区中兴路66号附2号4楼", "渝中区中兴路66号附2号4楼", None, None, None),
+    ("红星路三段16号4栋2单元803", "红星路三段16号4栋2单元803", "4", "2", "803"),
+    ("长安区棉纺厂家属院三号楼一单元二零二", "长安区棉纺厂家属院三号楼一单元二零二", "3", "1", "202"),
+    ("武钢宿舍楼十四栋二单元五零一", "武钢宿舍楼十四栋二单元五零一", "14", "2", "501"),
+    # a district and a road said before the estate are parts of their own
+    ("庐阳区亳州路安居苑新村二号楼", "庐阳区亳州路安居苑新村二号楼", "2", None, None),
 ])
 def test_addresses_as_residents_say_them(text: str, said: str, building: str | None,
                                          unit: str | None, room: str | None) -> None:
@@ -96,6 +106,7 @@ def test_phone_next_to_an_address_is_not_the_room() -> None:
     "五百零二",
     "我今年85岁",
     "坐十二路公交到社区",
+    "我家门口那条路",
     "",
 ])
 def test_not_an_address(text: str) -> None:

@@ -63,6 +63,12 @@ def test_spoken_id_number():
     assert [m.value for m in find_id_numbers(spoken)] == [good]
 
 
+@pytest.mark.parametrize("x", ["叉", "艾克斯", "埃克斯", "爱克斯"])
+def test_a_spoken_x_at_the_end(x):
+    said = "幺二零幺零三 幺九四六幺二零七 六零四" + x
+    assert [m.value for m in find_id_numbers(said)] == ["12010319461207604X"]
+
+
 def test_birth_date_and_mask():
     good = valid_id()
     assert birth_date(good).isoformat() == "1949-12-31"
