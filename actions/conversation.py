@@ -1,6 +1,7 @@
 """Conversation control: read-back, repeat, cancel, hand over to a human."""
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 from typing import Any, Dict, List, Text
@@ -8,6 +9,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
 
 from actions.appointment_change import appointment_change
 from actions.corrections import late_correction, repeat_request
@@ -56,9 +58,19 @@ class ActionDigress(Action):
         # 收费吗？我想跟工作人员说: answered here; the form that runs next sees the request
         # for a person and stops for staff (ServiceForm.run).
         text = tracker.latest_message.get("text") or ""
-        if looks_like_answer(tracker.get_slot("requested_slot"), text):
-            return []
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        requested = tracker.get_slot("requested_slot")
+        # Something the classifier could not place, said while a question waits, is an
+        # attempt at the answer: the validator says what it could not read, and counts it.
+        attempt = intent == "out_of_scope" and requested not in (None, "confirm")
+        if attempt or looks_like_answer(requested, text):
+            # Rasa validates a form only right after the resident spoke, not after this
+            # action: the form's own validator checks the answer here (a wrong value is
+            # re-asked with the reason and counted), or the same question would come back
+            # without a word about the answer, again and again.
+            validator = form_validator((tracker.active_loop or {}).get("name"))
+            if validator:
+                return await validator.run(dispatcher, tracker, domain)
         if intent == "faq":
             say_faq_answer(dispatcher, tracker)
         elif intent == "bot_challenge":
@@ -66,6 +78,20 @@ class ActionDigress(Action):
         elif intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
         return []  # repeat: the form asks its question again right after this
+
+
+def form_validator(form: str | None) -> FormValidationAction | None:
+    """The validation action of a form (validate_<form>), from the actions loaded here."""
+    pending = list(FormValidationAction.__subclasses__())
+    while pending and form:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if inspect.isabstract(cls):
+            continue
+        action = cls()
+        if action.name() == f"validate_{form}":
+            return action
+    return None
 
 
 def say_faq_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

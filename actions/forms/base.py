@@ -217,7 +217,9 @@ class ServiceForm(ContactValues, FormValidationAction):
         text = latest_text(tracker)
         # "2" answers a numbered question whatever the classifier made of it.
         is_choice = values.choose_by_number(text, list(range(9))) is not None
-        interrupts = latest_intent(tracker) in INTERRUPTING_INTENTS and not (
+        # (out_of_scope while a question waits is a failed answer, checked like one: see
+        # ActionDigress)
+        interrupts = latest_intent(tracker) in INTERRUPTING_INTENTS - {"out_of_scope"} and not (
             is_choice or looks_like_answer(requested, text))
         if requested == "confirm" and text:
             amended = self.amended_at_readback(text, filled_now, tracker)

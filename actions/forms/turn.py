@@ -25,6 +25,8 @@ INTERRUPTING_INTENTS = frozenset({
 _QUESTION = re.compile(r"[吗？?]|(?<![人个位口])呢|怎么|什么|哪|几点|多少|能不能|可不可以|是不是|有没有")
 # 什么时候都可以, 哪天都行: "any", not a question.
 _ANY_OF = re.compile(r"(?:什么时候|什么时间|啥时候|哪天|哪个时间|几点|哪一天)都")
+# 周五早上九点整可以吗 / 明天上午行不行: a value offered, asking only whether it suits
+_OFFERED = re.compile(r"(?:可以|行|方便|好|成|中)(?:吗|不|不行|嘛|么)?[？?。.！!\s]*$|行不行[？?]?$|可不可以[？?]?$")
 
 
 # Words that really do leave the form, whatever else the message says.
@@ -115,7 +117,10 @@ def looks_like_answer(slot: str | None, text: str) -> bool:
         return confirms(text)
     if slot in FREE_TEXT_SLOTS:
         return len(text) >= 4 and not _ASKS_ABOUT_SERVICE.search(text)
-    if _QUESTION.search(_ANY_OF.sub("", re.sub(r"\s+", "", text))) and slot != "address":
+    plain = _ANY_OF.sub("", re.sub(r"\s+", "", text))
+    if slot in ("appointment_time", "preferred_time", "activity_id"):
+        plain = _OFFERED.sub("", plain)
+    if _QUESTION.search(plain) and slot != "address":
         return False
     probe = _PROBES.get(slot)
     return bool(probe and probe(text))

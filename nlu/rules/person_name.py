@@ -379,9 +379,17 @@ _SPELLING = re.compile(r"(?:[\u4e00-\u9fff]{1,6}[的嘅][\u4e00-\u9fff]|口天�
                        r"[\u4e00-\u9fff]{2,6}那个[\u4e00-\u9fff]|草头[\u4e00-\u9fff]|双木林|古月胡|三点水[\u4e00-\u9fff]*)$")
 
 
+_TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・.．][\u4e00-\u9fff]{1,8})+")
+
+
 def bare_name(text: str) -> str | None:
     """A name given alone in answer to 请问叫什么名字 (张秀英, 叫欧阳娜娜吧), perhaps spelled
     out after it (吴根宝 口天吴 根本的根 宝贝的宝)."""
+    # 阿依古丽·买买提: a Uyghur name, given name then father's
+    said = re.sub(r"^(?:我叫|我是|叫|是|姓名是|名字是|就叫)\s*", "", _FILLER.sub("", text.strip()).strip())
+    transliterated = _TRANSLITERATED.match(said)
+    if transliterated and not re.search(r"[\u4e00-\u9fff]", said[transliterated.end():]):
+        return transliterated.group(0)
     spelled = spelled_names(text)
     if len(spelled) == 1 and not _FILLER.sub("", re.sub(r"^(?:我叫|叫|是|姓名是|名字是|就叫)", "",
                                                          text[:spelled[0][0]].strip(" ，,"))):
