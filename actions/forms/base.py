@@ -397,7 +397,12 @@ class ServiceForm(ContactValues, FormValidationAction):
         offered = tracker.get_slot("offered_times") or []
         day_hint = offered[0] if offered and len({o[:10] for o in offered}) == 1 else None
         held = previous_value("appointment_time", tracker)
-        if day_hint is None and held and tracker.get_slot("requested_slot") == "confirm":
+        requested = tracker.get_slot("requested_slot")
+        if held and requested not in ("appointment_time", "confirm") \
+                and not values.names_a_day_or_clock(latest_text(tracker)):
+            # 衣锦坊23号 answering the address: a house number, not the 23rd
+            return {"appointment_time": held}
+        if day_hint is None and held and requested == "confirm":
             day_hint = held  # 时间改到下午三点吧 at the read-back: the same day, another clock
         check = values.check_appointment(value, latest_text(tracker), now_local(),
                                          services().office_hours, day_hint,

@@ -185,6 +185,14 @@ def describe_time(dt: datetime) -> str:
 _CHANGE_TO = re.compile(r"改成|改到|改为|换成|换到|调到|挪到|应该是|不是.{1,12}?是|(?:不对|说错了?|说反了)[，,\s]*(?:不对[，,\s]*)*(?:是|就是)?")
 
 
+_BARE_DAY_NUMBER = re.compile(r"\s*[0-9０-９一二三四五六七八九十两]{1,3}\s*[号日]\s*")
+
+
+def names_a_day_or_clock(text: str) -> bool:
+    """The message names a moment, not only a number with 号 (衣锦坊23号 is a house)."""
+    return any(not _BARE_DAY_NUMBER.fullmatch(m.text) for m in find_times(text, clock.now(TZ)))
+
+
 def said_time(text: str, now: datetime, asked: bool = True) -> TimeMatch | None:
     """The time meant: after 改成/换到 the new one (下周四我有事，改成下周五上午十点).
     ``asked``: the message answers the time question, so a bare 下午 counts."""

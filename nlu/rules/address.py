@@ -181,7 +181,7 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
                 continue  # 庐阳区亳州路安居苑: a district and a road before the estate, not its name
             if _NOT_PLACE_NAMES.match(name) or relative or (re.search(_NUM + r"$", name) and not (numbered_village or numbered_area or numeral_road)) \
                     or name in _NOT_ESTATES \
-                    or (any(name.endswith(w) for w in _INDOOR)
+                    or (kind == "estate" and any(name.endswith(w) for w in _INDOOR)
                         and not (name.endswith("家") and len(name) >= 2 and m.group(0) in _CLAN_VILLAGE)):
                 continue
             part = _Part("estate" if numbered_area else kind, pos, m.end(), suffix=m.group(0))

@@ -111,6 +111,10 @@ def _surname_len(text: str) -> int:
 def read_name(text: str, start: int, need_surname: bool = True) -> tuple[int, int] | None:
     """The span of a name starting at ``start`` (surname + one or two characters)."""
     rest = text[start:]
+    transliterated = _TRANSLITERATED.match(text, start)  # 迪丽努尔·艾山: no surname to look for
+    if transliterated and not any(transliterated.group(0).startswith(r) for r in RELATIONS) \
+            and not set(transliterated.group(0)) & (_FUNCTION_CHARS | _NEVER_FIRST | set("叫姓名")):
+        return start, transliterated.end()
     if not re.match(_NAME_CHARS, rest[:1]) or rest[:1] in _NEVER_FIRST or any(rest.startswith(w) for w in _STOP if len(w) >= 2):
         return None
     surname = _surname_len(rest)
@@ -164,7 +168,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     # 他叫 / 她叫 / 老人姓名是
     ("served", re.compile(r"(?<![我你])(?:他|她)(?:的)?(?:名字|姓名)?(?:叫做?|是)[\s:：]*(?P<n>)")),
     # 我叫张秀英 / 我是王建国 / 本人张秀英 / 我的名字是
-    ("self", re.compile(r"(?:(?:我|俺)姓\S[，,\s]?(?:叫|名叫|全名叫?)|我叫|我是|我名字叫|我的名字(?:叫|是)|我姓名是|本人(?:叫|是)?|俺叫|俺是)[\s:：]*(?P<n>)")),
+    ("self", re.compile(r"(?:(?:我|俺)姓\S[，,\s]?(?:叫|名叫|全名叫?)|我叫|我是|我名字叫|我的名字(?:叫|是)|我姓名是|本人(?:叫|是)?|俺叫|俺是|"
+                        r"(?:我|俺)的?(?:大名|全名|本名|真名|学名)(?:叫|是)?)[\s:：]*(?P<n>)")),
+    # 我姓冯 两点水一个马 冯德山: the surname, how it is written, then the whole name
+    ("self", re.compile(r"(?:我|俺)姓(?P<sur>[\u4e00-\u9fff])[^\d]{1,10}?(?P<n>)(?P=sur)")),
     # 家长李娜 / 监护人：王敏 / 联系人是刘强: the adult acting for the person served
     ("helper", re.compile(r"(?:家长|监护人|联系人|经办人|代办人)(?:的)?(?:姓名|名字)?(?:是|叫)?(?!我)[\s:：]*(?P<n>)")),
     # 家长是我，何静 / 联系人是我 王敏
@@ -202,9 +209,13 @@ def _as_mandarin(text: str) -> str:
 # One character of a name explained the way people say it on the phone: its parts (木子李,
 # 口天吴, 草头黄, 三点水的江), a description (三横一竖那个王) or a word that holds it (马路的马,
 # 淑女的淑, 芬芳嘅芬), perhaps led by the character itself (丁是甲乙丙丁的丁).
+_COMPOUND = "|".join(sorted(COMPOUND_SURNAMES, key=len, reverse=True))
 _EXPLAINED = re.compile(
     r"(?:(?P<lead>[\u4e00-\u9fff])是)?(?:"
-    r"(?P<parts>口天吴|耳东陈|弓长张|立早章|木子李|双木林|古月胡|言午许|人可何|子小孙|关耳郑|走肖赵|三横一竖王|文刀刘|双口吕|禾呈程|日月明|王子玉|工口吕|木易杨|"
+    # 欧阳复姓 / 复姓司马 / 欧阳是复姓: the surname is two characters
+    rf"(?P<cs>{_COMPOUND})是?复姓|复姓(?P<cs2>{_COMPOUND})"
+    r"|(?P<parts>口天吴|耳东陈|弓长张|立早章|木子李|双木林|古月胡|言午许|人可何|子小孙|关耳郑|走肖赵|三横一竖王|文刀刘|双口吕|禾呈程|日月明|王子玉|工口吕|木易杨|"
+    r"三横王|三横一竖的王|两点水一个马|两点水加个马|两点水的冯|"
     r"口十叶|日天昊|三划王|双人徐|耳刀陈|禾口和|女良娘|女生姓|金欠钦|言身寸谢|双人彭|十八子李|木公松)"
     r"|(?:草字头|草头|三点水|单人旁|双人旁|提手旁|女字旁|金字旁|木字旁|王字旁|绞丝旁|竖心旁|耳朵旁|言字旁|"
     r"火字旁|日字旁|月字旁|石字旁|足字旁|车字旁|口字旁|土字旁|宝盖头|竹字头|雨字头|走之旁|反犬旁|"
@@ -217,7 +228,11 @@ _CLAUSE_END = set(" \t\n，。,.！!？?、;；")
 
 
 def _explained_char(m: re.Match) -> str | None:
-    char = m.group("c") or (m.group("parts") or "")[-1:] or m.group("r") or m.group("d") or m.group("again")
+    if m.group("cs") or m.group("cs2"):
+        return m.group("cs") or m.group("cs2")
+    parts = m.group("parts") or ""
+    char = m.group("c") or ("冯" if parts.startswith("两点水") else parts[-1:]) or m.group("r") \
+        or m.group("d") or m.group("again")
     word = m.group("w")
     if word is not None and char not in (word[0], word[-1]) and not (len(word) == 4 and char in word):
         return None  # 马路的马, 大海的海, or an idiom that holds it: 一帆风顺的帆

@@ -233,3 +233,18 @@ def test_a_new_request_names_the_relative_already_served_or_another(earlier, now
     tracker = Tracker("s", {}, {"text": now, "intent": {}, "entities": []}, events, False, None, None, None)
     assert relation_named(now)
     assert ServiceForm.same_relative(tracker) is same
+
+
+def test_a_house_number_answering_another_question_keeps_the_appointment():
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.forms.social_security_certification import ValidateSocialSecurityCertificationForm
+    said = "福州鼓楼区衣锦坊23号"
+    events = [{"event": "slot", "name": "appointment_time", "value": "2026-12-15T10:00"},
+              {"event": "user", "text": said}]
+    tracker = Tracker("s", {"requested_slot": "address", "appointment_time": "2026-12-23"},
+                      {"text": said, "intent": {}, "entities": []}, events, False, None, None, None)
+    form = ValidateSocialSecurityCertificationForm()
+    assert form.validate_appointment_time("2026-12-23", CollectingDispatcher(), tracker, {}) == \
+        {"appointment_time": "2026-12-15T10:00"}
