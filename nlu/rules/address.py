@@ -58,7 +58,7 @@ _NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是�
 _RELATIVE_PLACE = re.compile(r"楼下|楼上|门口|对面|旁边|后面|前面|隔壁|附近|^小区")
 _LEAD_BEFORE = re.compile(r"(?:家住|家里|家在|我家|俺家|咱家|住|地址|位置|位于|就在)$")
 _LEAD_FILLER = re.compile(r"^(?:家住|家里|家|住|地址|位置|位于|就在|在)+")
-_HOLDS_A_PLACE = re.compile(r"(?:区|县|镇|路|大街|大道|胡同)[\u4e00-\u9fff]{2,}$")
+_HOLDS_A_PLACE = re.compile(r"(?:区|县|镇|路|大街|大道|胡同)[\u4e00-\u9fff]+$")
 _NOT_PLACE_NAMES = re.compile(r"^(?:小|这|那|哪|附近|旁边|对面|我们|咱们|俺们|隔壁|本|该|各|每|一个|整个|个|哪个|啥)$")
 
 _NUMBERED = {
@@ -184,6 +184,8 @@ def _named_at(text: str, pos: int, kinds: tuple[str, ...]) -> _Part | None:
                     or (kind == "estate" and any(name.endswith(w) for w in _INDOOR)
                         and not (name.endswith("家") and len(name) >= 2 and m.group(0) in _CLAN_VILLAGE)):
                 continue
+            if kind == "estate" and _NAMED_RE["estate"].match(text, m.end()):
+                continue  # 漓江路花园小区: 花园 begins the estate's name (花园小区), after the road
             part = _Part("estate" if numbered_area else kind, pos, m.end(), suffix=m.group(0))
             if best is None or part.end > best.end:
                 best = part

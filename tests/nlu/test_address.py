@@ -44,6 +44,9 @@ from nlu.rules.address import find_address, normalise_address_parts
     ("武钢宿舍楼十四栋二单元五零一", "武钢宿舍楼十四栋二单元五零一", "14", "2", "501"),
     # a district and a road said before the estate are parts of their own
     ("庐阳区亳州路安居苑新村二号楼", "庐阳区亳州路安居苑新村二号楼", "2", None, None),
+    ("天河区龙口西路龙苑小区8座1102", "天河区龙口西路龙苑小区8座1102", "8", None, "1102"),
+    ("七星区漓江路花园小区6栋2单元301", "七星区漓江路花园小区6栋2单元301", "6", "2", "301"),
+    ("鼓楼区衣锦坊23号", "鼓楼区衣锦坊23号", "23", None, None),
 ])
 def test_addresses_as_residents_say_them(text: str, said: str, building: str | None,
                                          unit: str | None, room: str | None) -> None:
