@@ -12,13 +12,17 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from rasa.core.lock_store import RedisLockStore
 
-from bench.fault_drills import Lab, Row, run_drill
+from bench.fault_drills import Lab, Row, kill, run_drill
+from bench.load.check import wait_outbox_empty
 from bot.settings import RedisParams
 from tests.load.conftest import OUTAGE_S
+from tests.stack import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -74,6 +78,36 @@ def test_kill_rasa_server(lab: Lab) -> None:
     assert lab.stack.rasa_serving() == spare
     assert lab.stack.child(spare).proc.pid == spare_pid
     assert locks.get_lock(dead_turn) is None
+
+
+def say_until_answered(lab: Lab, sender: str, text: str, timeout_s: float = 120) -> list[str]:
+    """As a resident whose message went unanswered: say it again until answered."""
+    def attempt() -> list[str] | None:
+        try:
+            return lab.stack.say(sender, text) or None
+        except httpx.HTTPError:
+            return None
+    return wait_for(attempt, timeout_s, interval_s=1.0)
+
+
+def test_an_emergency_said_again_after_its_turn_died_is_one_case(lab: Lab) -> None:
+    """The server dies after the emergency was filed but before its turn was saved; the
+    resident says it again to the server that takes over, and still has one case."""
+    lab.wait_whole()
+    sender, text = f"drill-{uuid.uuid4().hex[:8]}", "我妈在3号楼2单元502摔倒了起不来"
+    serving = lab.stack.rasa_serving()
+    held = lab.proxy.held
+    with ThreadPoolExecutor(1) as pool, lab.proxy.holding():
+        dying = pool.submit(lab.stack.say, sender, text)
+        # the action's filing waits at the back office's door: the case is on its way
+        assert wait_for(lambda: lab.proxy.held > held, 60), "the emergency was never filed"
+        kill(lab.stack, serving)
+        with pytest.raises(httpx.HTTPError):
+            dying.result(timeout=60)
+    replies = say_until_answered(lab, sender, text)
+    assert replies and any("已登记紧急求助" in r for r in replies), replies
+    asyncio.run(wait_outbox_empty(lab.target))
+    assert len(lab.stack.cases(conversation_id=sender)) == 1
 
 
 @pytest.mark.skipif(bool(os.environ.get("REDIS_URL")),
