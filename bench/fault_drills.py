@@ -263,6 +263,8 @@ def main() -> None:
                     row = asyncio.run(run_drill(lab, name, args.concurrency, args.seconds, args.warmup))
                     rows[name].append(row)
                     print(row.line(), flush=True)
+                    if row.check.duplicated:
+                        print(f"  a second case in: {', '.join(row.check.duplicated)}", flush=True)
             if args.runs > 1:
                 print(f"over {args.runs} runs of each drill:")
                 for name, done in rows.items():
