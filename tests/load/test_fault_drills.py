@@ -100,7 +100,10 @@ def test_an_emergency_said_again_after_its_turn_died_is_one_case(lab: Lab) -> No
     with ThreadPoolExecutor(1) as pool, lab.proxy.holding():
         dying = pool.submit(lab.stack.say, sender, text)
         # the action's filing waits at the back office's door: the case is on its way
-        assert wait_for(lambda: lab.proxy.held > held, 60), "the emergency was never filed"
+        # (kill before the action gives up on it, BACKOFFICE_TIMEOUT_SECONDS=3, and the
+        # turn goes on to be saved)
+        assert wait_for(lambda: lab.proxy.held > held, 60, interval_s=0.05), \
+            "the emergency was never filed"
         kill(lab.stack, serving)
         with pytest.raises(httpx.HTTPError):
             dying.result(timeout=60)
