@@ -198,8 +198,12 @@ HEADER = ("drill            | messages lost | failed attempts | gave up  | exp/f
 
 
 async def run_drill(lab: Lab, name: str, concurrency: int, seconds: float,
-                    warmup_s: float) -> Row:
-    await asyncio.to_thread(lab.wait_whole)
+                    warmup_s: float, wait_whole: bool = True) -> Row:
+    """One drill under load; first, unless `wait_whole` is False, until the spare (if
+    any) stands by, so that its loading neither takes the residents' CPU nor is missing
+    when the drill kills the server that serves."""
+    if wait_whole:
+        await asyncio.to_thread(lab.wait_whole)
     residents = Residents(lab.target, concurrency, seconds, retry_for_s=300)
     load = asyncio.create_task(residents.run())
     await asyncio.sleep(warmup_s)
