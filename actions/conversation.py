@@ -172,12 +172,15 @@ async def file_emergency(tracker: Tracker) -> str | None:
     caller = (tracker.latest_message.get("metadata") or {}).get("caller_number")
     if caller and not slots.get("phone"):
         slots["phone"] = str(caller)
-    submission = Submission(
-        idempotency_key=idempotency_key(tracker, spec.service), service=spec.service,
-        fields=spec.case_fields(slots), channel=tracker.get_latest_input_channel() or "rest",
-        conversation_id=tracker.sender_id, priority="urgent")
     svc = services()
     try:
+        key = await svc.outbox.key_for_message(tracker.sender_id, spec.service,
+                                               idempotency_key(tracker, spec.service),
+                                               tracker.events)
+        submission = Submission(
+            idempotency_key=key, service=spec.service, fields=spec.case_fields(slots),
+            channel=tracker.get_latest_input_channel() or "rest",
+            conversation_id=tracker.sender_id, priority="urgent")
         result = await file_submission(svc.outbox, svc.backoffice, submission)
     except Exception as exc:  # the handover must happen whatever filing does
         logger.error("emergency case not filed: %s", type(exc).__name__)

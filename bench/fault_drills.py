@@ -11,17 +11,21 @@ plays --concurrency residents (REST and WeChat) for --seconds; after a warm-up t
 fault is injected:
 
     kill_actions     kill -9 the action server (the watchdog restarts it)
-    kill_rasa        kill -9 the Rasa server (restarted; loading the model takes a while)
+    kill_rasa        kill -9 the Rasa server that serves (as under `make run`, a spare
+                     standing by takes the port over; the killed one is restarted and
+                     becomes the spare; --no-spare: no spare, the restart is waited for)
     restart_redis    stop the embedded Redis (SIGTERM: append-only file flushed) and
                      let the watchdog start it again from its AOF
     backoffice_down  stop the back office for --outage seconds (the watchdog holds it)
     backoffice_slow  the back office answers every request --slow seconds late, for
                      --outage seconds
 
+Each drill starts once the spare, if any, stands by with its model loaded.
 One row per drill: messages lost (answered, then missing from the tracker), turns
 the residents had to retry, conversations given up, cases expected/found, confirmed
-cases lost, duplicate cases, and time to recover: from the end of the fault until a
-probe turn is answered again and the outbox holds no pending submission.
+cases lost, duplicate cases, time to recover: from the end of the fault until a
+probe turn is answered again and the outbox holds no pending submission, and the
+longest turn: a resident's message until its answer, failed attempts included.
 """
 from __future__ import annotations
 
@@ -45,7 +49,7 @@ from bench.load.residents import Residents, RunStats, Target
 from bench.load.stack import LOAD_ENV, target_for, wechat_setup, wechat_simulator
 from bot.supervisor import Supervisor
 from tests.channels.wechat.slow_proxy import SlowProxy
-from tests.stack import Stack, start_stack
+from tests.stack import Stack, start_stack, wait_for
 
 
 class Watchdog:
@@ -104,13 +108,18 @@ class Lab:
     outage_s: float = 60.0
     slow_s: float = 5.0
 
+    def wait_whole(self, timeout_s: float = 600.0) -> None:
+        """Until a spare Rasa server stands by (where the lab has one)."""
+        if self.stack.layout.rasa_spare and not wait_for(self.stack.rasa_standing_by, timeout_s):
+            raise TimeoutError("no spare Rasa server stood by")
+
 
 async def kill_actions(lab: Lab) -> None:
     kill(lab.stack, "actions")
 
 
 async def kill_rasa(lab: Lab) -> None:
-    kill(lab.stack, "rasa")
+    kill(lab.stack, lab.stack.rasa_serving())
 
 
 async def restart_redis(lab: Lab) -> None:
@@ -169,25 +178,32 @@ class Row:
         return (f"{self.drill:16} | {c.messages_lost:13} | {s.failed_attempts:15} | "
                 f"{c.gave_up:8} | {c.cases_expected:3}/{c.cases_found:<3} | "
                 f"{c.confirmed:9} | {c.confirmed_lost:14} | {c.duplicates:10} | "
-                f"{self.recover_s:8.1f} s")
+                f"{self.recover_s:8.1f} s | {s.longest_turn_s:8.1f} s")
 
 
 def summary(name: str, rows: list[Row]) -> str:
     """Totals of what was lost or doubled, and the median time to recover."""
     total = lambda field: sum(getattr(r.check, field) for r in rows)  # noqa: E731
     recover = statistics.median(r.recover_s for r in rows)
+    longest = statistics.median(r.stats.longest_turn_s for r in rows)
     return (f"{name:16} | messages lost {total('messages_lost')} | confirmed "
             f"{total('confirmed')}, lost {total('confirmed_lost')} | duplicates "
             f"{total('duplicates')} | gave up {total('gave_up')} | recover median {recover:.1f} s "
-            f"(runs: {', '.join(f'{r.recover_s:.1f}' for r in rows)})")
+            f"(runs: {', '.join(f'{r.recover_s:.1f}' for r in rows)}) | longest turn median "
+            f"{longest:.1f} s (runs: {', '.join(f'{r.stats.longest_turn_s:.1f}' for r in rows)})")
 
 
 HEADER = ("drill            | messages lost | failed attempts | gave up  | exp/found | "
-          "confirmed | confirmed lost | duplicates | recover")
+          "confirmed | confirmed lost | duplicates | recover    | longest turn")
 
 
 async def run_drill(lab: Lab, name: str, concurrency: int, seconds: float,
-                    warmup_s: float) -> Row:
+                    warmup_s: float, wait_whole: bool = True) -> Row:
+    """One drill under load; first, unless `wait_whole` is False, until the spare (if
+    any) stands by, so that its loading neither takes the residents' CPU nor is missing
+    when the drill kills the server that serves."""
+    if wait_whole:
+        await asyncio.to_thread(lab.wait_whole)
     residents = Residents(lab.target, concurrency, seconds, retry_for_s=300)
     load = asyncio.create_task(residents.run())
     await asyncio.sleep(warmup_s)
@@ -199,8 +215,9 @@ async def run_drill(lab: Lab, name: str, concurrency: int, seconds: float,
 
 
 def start_lab(tmp: Path, outage_s: float = 60.0, slow_s: float = 5.0,
-              wechat: bool = True) -> tuple[Lab, Callable[[], None]]:
-    """The assistant for drills; returns it and a function that stops everything."""
+              wechat: bool = True, rasa_spare: bool = True) -> tuple[Lab, Callable[[], None]]:
+    """The assistant for drills, with a spare Rasa server as `make run` starts it (unless
+    `rasa_spare` is False); returns it and a function that stops everything."""
     proxy = SlowProxy().start()
     # While the back office is down the proxy's upstream call fails; the action server
     # sees a dropped connection (as from a dead host). No traceback per request.
@@ -209,7 +226,7 @@ def start_lab(tmp: Path, outage_s: float = 60.0, slow_s: float = 5.0,
     env = {**env, **LOAD_ENV, "BACKOFFICE_URL": proxy.url,
            # a 5 s back office: the action gives up after 3 s, the outbox files it later
            "BACKOFFICE_TIMEOUT_SECONDS": "3"}
-    stack = start_stack(tmp, extra_env=env)
+    stack = start_stack(tmp, extra_env=env, rasa_spare=rasa_spare)
     proxy.target = stack.backoffice
     sim = (wechat_simulator(stack.rasa), api) if wechat else None
     lab = Lab(stack, target_for(stack, sim), Watchdog(stack.supervisor).start(), proxy,
@@ -234,12 +251,15 @@ def main() -> None:
     parser.add_argument("--outage", type=float, default=60.0)
     parser.add_argument("--slow", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=1, help="run each drill this many times")
+    parser.add_argument("--no-spare", action="store_true",
+                        help="one Rasa server, no spare standing by (RASA_SPARE=0)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="drills-") as tmp:
-        lab, stop = start_lab(Path(tmp), args.outage, args.slow)
+        lab, stop = start_lab(Path(tmp), args.outage, args.slow, rasa_spare=not args.no_spare)
         try:
             print(f"load average before: {os.getloadavg()} on {os.cpu_count()} CPUs; "
-                  f"{args.concurrency} residents, {args.seconds:.0f} s of load per drill", flush=True)
+                  f"{args.concurrency} residents, {args.seconds:.0f} s of load per drill; "
+                  f"{'no spare' if args.no_spare else 'a spare'} Rasa server", flush=True)
             print(HEADER, flush=True)
             rows: dict[str, list[Row]] = {name: [] for name in args.only}
             for _ in range(args.runs):
@@ -247,6 +267,8 @@ def main() -> None:
                     row = asyncio.run(run_drill(lab, name, args.concurrency, args.seconds, args.warmup))
                     rows[name].append(row)
                     print(row.line(), flush=True)
+                    if row.check.duplicated:
+                        print(f"  a second case in: {', '.join(row.check.duplicated)}", flush=True)
             if args.runs > 1:
                 print(f"over {args.runs} runs of each drill:")
                 for name, done in rows.items():

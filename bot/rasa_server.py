@@ -14,11 +14,23 @@ a malformed response is still refused with the same `ValidationError`
 
 It also serves Prometheus metrics at /metrics: `assistant_turn_seconds`, the time from
 a resident's message reaching a channel's webhook to that webhook's reply, by channel.
+
+`--standby-file FILE` (ours, not Rasa's) makes a warm spare: a server whose port is
+taken once its model is loaded writes FILE and waits, model in memory, until the port is
+free, then removes FILE, drops the conversation locks the dead server left (each would
+hold its resident's next turn for 60 s) and serves. Loading takes 20-40 s on a small
+machine; taking over from a server that died takes well under a second. `make run` starts two servers this
+way (bot/run.py): whichever loads first serves, the other stands by, and the one that
+dies comes back as the spare.
 Nothing else of Rasa is touched.
 """
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Text, Tuple, Type
@@ -26,6 +38,10 @@ from typing import Any, Dict, Text, Tuple, Type
 from prometheus_client import Histogram
 
 from bot.metrics import LATENCY_BUCKETS, time_sanic_requests
+from bot.ports import port_free
+
+logger = logging.getLogger(__name__)
+STANDBY_FLAG = "--standby-file"
 
 TURN_SECONDS = Histogram(
     "assistant_turn_seconds", "Seconds from a message at a channel's webhook to its reply",
@@ -111,8 +127,76 @@ def install() -> None:
     rasa.core.run.configure_app = configure_app_with_metrics
 
 
+async def take_port_when_free(standby_file: Path, host: str, port: int,
+                              poll_s: float = 0.1) -> bool:
+    """Return once the port could be bound; while another server holds it, stand by with
+    `standby_file` written (the process id in it). Whether it stood by."""
+    if port_free(port, host):
+        return False
+    logger.info("model loaded; port %s is served by another Rasa server: standing by to "
+                "take it over", port)
+    standby_file.parent.mkdir(parents=True, exist_ok=True)
+    standby_file.write_text(str(os.getpid()))
+    try:
+        while not port_free(port, host):
+            await asyncio.sleep(poll_s)
+    finally:
+        standby_file.unlink(missing_ok=True)
+    logger.info("port %s is free: taking it over", port)
+    return True
+
+
+def drop_lock_tickets(agent: Any) -> None:
+    """Tickets of the conversation lock store left by the server that died (it served
+    alone), so that a resident whose turn died with it is not held up to 60 s."""
+    drop = getattr(agent.lock_store, "drop_every_ticket", None)
+    if drop:
+        logger.info("dropped the locks of %s conversations left by the server that died", drop())
+
+
+def stand_by(standby_file: Path, host: str, port: int) -> None:
+    """Have the server, once Rasa has loaded its model (the last step before Sanic binds
+    the port), wait for the port instead of failing on it."""
+    import rasa.core.run
+
+    load_agent = rasa.core.run.load_agent_on_start
+
+    async def load_agent_then_take_port(*args: Any, **kwargs: Any) -> Any:
+        agent = await load_agent(*args, **kwargs)
+        if await take_port_when_free(standby_file, host, port):
+            drop_lock_tickets(agent)
+        return agent
+
+    rasa.core.run.load_agent_on_start = load_agent_then_take_port
+
+
+def standby_from_argv(argv: list[str]) -> Tuple[list[str], Any]:
+    """The `rasa` arguments without ours, and (file, interface, port) with --standby-file."""
+    rest, standby_file = [], None
+    items = iter(argv)
+    for arg in items:
+        if arg == STANDBY_FLAG:
+            standby_file = Path(next(items))
+        elif arg.startswith(STANDBY_FLAG + "="):
+            standby_file = Path(arg.split("=", 1)[1])
+        else:
+            rest.append(arg)
+    if standby_file is None:
+        return rest, None
+    import argparse
+
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("-p", "--port", type=int, default=5005)  # `rasa run`'s defaults
+    parser.add_argument("-i", "--interface", default="0.0.0.0")
+    known, _ = parser.parse_known_args(rest)
+    return rest, (standby_file, known.interface, known.port)
+
+
 def main() -> None:
     install()
+    sys.argv, standby = standby_from_argv(sys.argv)
+    if standby:
+        stand_by(*standby)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -320,6 +320,19 @@ class UrlRedisLockStore(RedisLockStore):
             # and the resident, to send the message again.
             raise
 
+    def drop_every_ticket(self) -> int:
+        """Remove every conversation's lock, tickets and all; the number removed.
+
+        Only for a server taking over from the one that died while it alone served
+        (a spare, bot/rasa_server.py): every ticket is then that server's, left by a
+        turn that died with it, and would hold the resident's next turn until it
+        expires (60 s). Where servers serve side by side their tickets are alive.
+        """
+        keys = list(self.red.scan_iter(match=f"{self.key_prefix}*", count=500))
+        if keys:
+            self.red.delete(*keys)
+        return len(keys)
+
     async def _cleanup_when_back(self, conversation_id: str, ticket: int, lifetime_s: float) -> None:
         deadline = time.monotonic() + lifetime_s  # after that the ticket has expired anyway
         while time.monotonic() < deadline:

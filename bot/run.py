@@ -1,7 +1,8 @@
 """`make run`: the whole assistant on embedded defaults.
 
 Starts Redis (embedded unless REDIS_URL is set), the back office, the action
-server, the outbox worker, the reminder scheduler and the Rasa server under the supervisor, prints
+server, the outbox worker, the reminder scheduler and the Rasa server (and, unless
+RASA_SPARE=0, a second one standing by to take over its port) under the supervisor, prints
 where each one answers, and stops them all on Ctrl-C, SIGTERM or a closed
 terminal. Every port is checked first: a taken one is named with the process
 holding it and nothing starts (`python -m bot.run --check-ports` checks only).
@@ -40,6 +41,11 @@ class Layout:
     audiosocket_port: int | None = None
     outbox_metrics_port: int | None = None  # the outbox worker's /metrics; None: not served
     scheduler_metrics_port: int | None = None  # the reminder scheduler's /metrics; None: not served
+    rasa_spare: bool = False  # a second Rasa server standing by to take over rasa_port
+
+    def standby_file(self, name: str) -> Path:
+        """Written by the Rasa server `name` while it stands by (bot/rasa_server.py)."""
+        return self.var_dir / "run" / f"{name}.standby"
 
     def urls(self, redis_url: str) -> dict[str, str]:
         return {
@@ -51,6 +57,9 @@ class Layout:
             "WeChat webhook": f"http://127.0.0.1:{self.rasa_port}/webhooks/wechat/webhook",
             "Web chat": f"http://127.0.0.1:{self.rasa_port}/webhooks/webchat/",
             "Staff console": f"http://127.0.0.1:{self.console_port}/",
+            **({"Rasa spare": f"a second Rasa server; it takes over port {self.rasa_port} if "
+                              f"the first one dies (log: rasa-spare.log)"}
+               if self.rasa_spare else {}),
             **self.voice_urls(),
             **({"Outbox metrics": f"http://127.0.0.1:{self.outbox_metrics_port}/metrics "
                                   f"(the others: /metrics on each HTTP port)"}
@@ -127,6 +136,11 @@ def build_specs(layout: Layout, redis_url: str, env: dict[str, str]) -> list[Pro
                  "--credentials", str(ROOT / "credentials.yml")]
     if env.get("RASA_AUTH_TOKEN"):
         rasa_argv += ["--auth-token", env["RASA_AUTH_TOKEN"]]
+    if layout.rasa_spare:
+        # Two servers that each, once loaded, wait while the port is taken: the first
+        # serves, the spare takes over the moment it dies, and the one restarted stands by.
+        spare_argv = rasa_argv + ["--standby-file", str(layout.standby_file("rasa-spare"))]
+        rasa_argv = rasa_argv + ["--standby-file", str(layout.standby_file("rasa"))]
     specs += [
         ProcessSpec("backoffice", [py, "-m", "backoffice"], env, layout.backoffice_port),
         # rasa-sdk's server with /metrics and action timings (bot/action_server.py).
@@ -142,6 +156,9 @@ def build_specs(layout: Layout, redis_url: str, env: dict[str, str]) -> list[Pro
     if layout.voice_port:
         specs.append(ProcessSpec("voice", [py, "-m", "voice"], voice_env(layout, env),
                                  layout.voice_port))
+    if layout.rasa_spare:
+        # Last, with no port of its own to wait for: it loads while the others serve.
+        specs.append(ProcessSpec("rasa-spare", spare_argv, env))
     return specs
 
 
@@ -160,7 +177,8 @@ def default_layout(settings: Settings) -> Layout:
                   voice_port=int(os.environ.get("VOICE_PORT") or 8200),
                   audiosocket_port=int(os.environ.get("VOICE_AUDIOSOCKET_PORT") or 8201),
                   outbox_metrics_port=int(os.environ.get("OUTBOX_METRICS_PORT") or 9105),
-                  scheduler_metrics_port=int(os.environ.get("PROACTIVE_METRICS_PORT") or 9106))
+                  scheduler_metrics_port=int(os.environ.get("PROACTIVE_METRICS_PORT") or 9106),
+                  rasa_spare=(os.environ.get("RASA_SPARE") or "1").strip() != "0")
 
 
 def report_taken(taken: list[PortTaken]) -> None:

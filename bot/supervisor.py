@@ -152,8 +152,11 @@ class Supervisor:
                 if not self.wait_ready(child):
                     raise RuntimeError(f"{child.spec.name} did not start; see {child.log_path}\n"
                                        f"{tail(child.log_path, 15)}")
-                logger.info("%s is up in %.1f s (pid %s, log %s)", child.spec.name,
-                            time.time() - child.started_at, child.proc.pid, child.log_path)
+                # A child without a port to answer on is only known to have started.
+                state = (f"is up in {time.time() - child.started_at:.1f} s" if child.spec.port
+                         else "started")
+                logger.info("%s %s (pid %s, log %s)", child.spec.name, state, child.proc.pid,
+                            child.log_path)
         except Exception:
             self.stop_all()
             raise

@@ -18,6 +18,10 @@ import redis.asyncio as aioredis
 # The action that reactivates a form paused for staff (actions/conversation.py): its
 # activation continues the form that was started before, it does not start a new one.
 RESUME_ACTION = "action_resume_form"
+# How long a filing anchored on its message waits to be said again: a turn that died
+# with the Rasa server before it was saved is sent again within seconds (a channel's
+# redelivery, a spare server) or a minute (a restart); well inside a session (120 min).
+SAID_AGAIN_WINDOW_S = 600
 
 
 def form_started_at(events: Iterable[Mapping[str, Any]], form: str) -> float | None:
@@ -52,6 +56,17 @@ def submission_key(sender_id: str, service: str, events: list[Mapping[str, Any]]
     return hashlib.sha256(f"{sender_id}|{service}|{anchor}".encode()).hexdigest()
 
 
+def said_before(message_id: str, events: list[Mapping[str, Any]]) -> bool:
+    """Whether the message `message_id` is among the conversation's earlier messages
+    (those before its latest one): its turn reached the tracker."""
+    users = [e for e in events if e.get("event") == "user"]
+    return any(e.get("message_id") == message_id for e in users[:-1])
+
+
+def latest_message_id(events: list[Mapping[str, Any]]) -> str:
+    return next((e.get("message_id") or "" for e in reversed(events) if e.get("event") == "user"), "")
+
+
 @dataclass
 class Submission:
     idempotency_key: str
@@ -82,6 +97,28 @@ class Outbox:
         self._pending = f"{prefix}:outbox:pending"
         self._filed = f"{prefix}:outbox:filed"
         self._dead = f"{prefix}:outbox:dead"
+        self._said = f"{prefix}:outbox:said"
+
+    async def key_for_message(self, conversation_id: str, service: str, key: str,
+                              events: list[Mapping[str, Any]]) -> str:
+        """The idempotency key of a submission anchored on the message that files it.
+
+        When the Rasa server dies after the action filed but before the turn was saved,
+        the tracker never learns of the case, and the message comes again as a new one
+        (the resident says it again, a channel redelivers it): it gets the key of the
+        filing whose message never reached the tracker, so the back office returns that
+        case instead of opening a second. A filing whose message is in the tracker was
+        answered, and a later message files anew.
+        """
+        name = f"{self._said}:{conversation_id}:{service}"
+        earlier = await self._redis.get(name)
+        if earlier:
+            earlier = json.loads(earlier)
+            if not said_before(earlier["message_id"], events):
+                key = earlier["key"]
+        entry = {"key": key, "message_id": latest_message_id(events)}
+        await self._redis.set(name, json.dumps(entry), ex=SAID_AGAIN_WINDOW_S)
+        return key
 
     async def put(self, submission: Submission) -> None:
         await self._redis.hset(self._pending, submission.idempotency_key,

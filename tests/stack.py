@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from bot.embedded_redis import free_port
+from bot.ports import port_holder
 from bot.run import ROOT, Layout, build_specs, child_env
 from bot.supervisor import Supervisor
 
@@ -83,6 +84,24 @@ class Stack(Supervised):
         return self.child("rasa").spec.env["VOICE_CHANNEL_TOKEN"]
 
 
+    def rasa_serving(self) -> str:
+        """The name of the Rasa server holding the port ("rasa", or with a spare either)."""
+        holder = port_holder(self.layout.rasa_port)
+        return next(c.spec.name for c in self.supervisor.children
+                    if c.spec.name.startswith("rasa") and holder and c.proc.pid == holder.pid)
+
+    def rasa_standing_by(self) -> str | None:
+        """The name of the Rasa server standing by with its model loaded, if one is."""
+        for child in self.supervisor.children:
+            path = self.layout.standby_file(child.spec.name)
+            try:
+                pid = int(path.read_text())
+            except (OSError, ValueError):
+                continue
+            if child.proc.poll() is None and pid == child.proc.pid:
+                return child.spec.name
+        return None
+
     def say(self, sender: str, text: str) -> list[str]:
         response = httpx.post(f"{self.rasa}/webhooks/rest/webhook",
                               json={"sender": sender, "message": text}, timeout=60)
@@ -105,12 +124,14 @@ class Stack(Supervised):
         return body.get("cases", body) if isinstance(body, dict) else body
 
 
-def start_stack(tmp: Path, extra_env: dict[str, str] | None = None) -> Stack:
-    """`extra_env` adds or overrides settings of every process (e.g. a channel's)."""
+def start_stack(tmp: Path, extra_env: dict[str, str] | None = None,
+                rasa_spare: bool = False) -> Stack:
+    """`extra_env` adds or overrides settings of every process (e.g. a channel's);
+    `rasa_spare` starts a second Rasa server standing by, as `make run` does."""
     model = ensure_model()
     external = os.environ.get("REDIS_URL")
     layout = Layout(free_port(), free_port(), free_port(), None if external else free_port(),
-                    tmp, model)
+                    tmp, model, rasa_spare=rasa_spare)
     layout.console_port = free_port()
     redis_url = external or f"redis://127.0.0.1:{layout.redis_port}/0"
     prefix = f"t{uuid.uuid4().hex[:8]}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 import redis.asyncio as aioredis
@@ -24,6 +24,7 @@ class Check:
     queued: int = 0
     confirmed_lost: int = 0
     duplicates: int = 0
+    duplicated: list[str] = field(default_factory=list)  # scenarios with a second case
     messages_lost: int = 0
     outbox_left: int = 0
 
@@ -81,6 +82,8 @@ async def _check_one(client: httpx.AsyncClient, target: Target, conv: Conversati
     result.queued += conv.queued
     result.confirmed_lost += conv.confirmed and not cases
     result.duplicates += max(0, len(cases) - 1)
+    if len(cases) > 1:
+        result.duplicated.append(conv.scenario.name)
     result.messages_lost += len(conv.acked) - _matched_in_order(conv.acked, said)
 
 

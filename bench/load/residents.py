@@ -50,6 +50,7 @@ class RunStats:
     turns_sent: int = 0
     replies: int = 0
     failed_attempts: int = 0
+    longest_turn_s: float = 0.0  # a message until its answer, failed attempts included
     conversations: list[Conversation] = field(default_factory=list)
 
 
@@ -112,7 +113,8 @@ class Residents:
 
     async def _turn(self, client: httpx.AsyncClient, conv: Conversation, text: str) -> None:
         """One resident message, retried until answered or the resident gives up."""
-        deadline = time.perf_counter() + self.retry_for_s
+        first = time.perf_counter()
+        deadline = first + self.retry_for_s
         while True:
             self.stats.turns_sent += 1
             start = time.perf_counter()
@@ -132,6 +134,7 @@ class Residents:
                 continue
             end = time.perf_counter()
             self.stats.latencies.append(end - start)
+            self.stats.longest_turn_s = max(self.stats.longest_turn_s, end - first)
             if conv.channel == "rest":
                 self.stats.rest_latencies.append(end - start)
             self.stats.turn_times.append(end)

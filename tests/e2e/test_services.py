@@ -212,6 +212,17 @@ def test_emergency_files_an_urgent_case_and_hands_over(stack, sender):
     assert handoff_item(stack, sender)["urgent"] is True
 
 
+def test_an_emergency_after_an_answered_one_is_a_case_of_its_own(stack, sender):
+    """The same words again, once the first emergency's turn was answered and saved, are
+    a new emergency (a turn that died unsaved: tests/load/test_fault_drills.py)."""
+    text = "我妈在3号楼2单元502摔倒了起不来"
+    assert any("已登记紧急求助" in r for r in stack.say(sender, text))
+    httpx.post(f"{stack.rasa}/conversations/{sender}/tracker/events",
+               json={"event": "restart"}, timeout=10).raise_for_status()
+    assert any("已登记紧急求助" in r for r in stack.say(sender, text))
+    assert len(stack.cases(conversation_id=sender)) == 2
+
+
 def test_cancel_in_a_new_service_files_nothing(stack, sender):
     stack.say(sender, "我要预约心理咨询")
     stack.say(sender, "何芳")
