@@ -76,6 +76,9 @@ def _ends(held: Mapping[str, str], fields: tuple[str, ...], m: re.Match) -> dict
 
 # 芬是芬芳的芬: one character of a name, explained
 _CHAR_FIX = re.compile(r"(?P<c>[\u4e00-\u9fff])(?:字)?(?:是|应该是|写成)(?P<w>[\u4e00-\u9fff]{1,4}?)[的嘅](?P=c)")
+# 名字是草字头的芳 不是方向的方: the character meant, explained, then the one written
+_CHAR_SAID = re.compile(r"(?:(?<![不没])是|应该是|写成|改成)(?P<w>[\u4e00-\u9fff]{1,5}?)[的嘅](?P<c>[\u4e00-\u9fff])"
+                        r"(?=[\s，,。]*(?:不是|而不是|$))")
 _NAME_CUE = re.compile(r"名字|姓名|名不对|字不对|字写错|字错了|叫")
 
 
@@ -94,7 +97,7 @@ def _name_fix(text: str, name: str) -> str | None:
         if len(alone) == 1:
             return alone[0]
     fixed = name
-    for m in _CHAR_FIX.finditer(text):
+    for m in list(_CHAR_FIX.finditer(text)) + list(_CHAR_SAID.finditer(text)):
         char = m.group("c")
         if char in fixed:
             continue

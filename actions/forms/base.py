@@ -286,7 +286,7 @@ class ServiceForm(ContactValues, FormValidationAction):
         if slot == "confirm":
             # 对，快点派人 is a yes even when the classifier was unsure; anything else that
             # carried no correction gets the read-back again.
-            return True if confirms(text) else None
+            return True if confirms(text) else "unclear"
         offered = tracker.get_slot("offered_times") or []
         if slot == "appointment_time" and offered:
             return values.choose_by_number(text, offered) or text
@@ -409,6 +409,8 @@ class ServiceForm(ContactValues, FormValidationAction):
                                          asked=self.asked_for("appointment_time", tracker))
         if check.ok:
             check.extra["offered_times"] = None
+            if held and requested == "confirm":
+                check = values.Check(values.in_week_of(held, check.value, latest_text(tracker)), extra=check.extra)
         return self._result("appointment_time", check, dispatcher, tracker)
 
     def validate_preferred_time(self, value: Any, dispatcher: CollectingDispatcher,
@@ -421,10 +423,17 @@ class ServiceForm(ContactValues, FormValidationAction):
                                domain: DomainDict) -> Dict[str, Any]:
         if value is True:
             return {"confirm": True}
-        # 不对，电话是… both denies and corrects: the new read-back says enough.
-        if not tracker.latest_message.get("entities"):
-            dispatcher.utter_message(response="utter_correct_what")
-        return {"confirm": None, **await self.unchecked_corrections(dispatcher, tracker, domain)}
+        corrected = await self.unchecked_corrections(dispatcher, tracker, domain)
+        changed = {slot for slot in self.slots(tracker) if tracker.get_slot(slot) != previous_value(slot, tracker)}
+        if corrected or changed:
+            # 不对，电话是… both denies and corrects: the new read-back says enough.
+            return {"confirm": None, **corrected}
+        # Neither yes nor a correction (冇错係咁 unread, 嗯嗯 那个…): said how to answer, and
+        # counted, so a read-back never comes round for ever; the third hands over.
+        how = ("好的，请直接告诉我要修改的内容，例如“电话改成13800000000”或“地址是3号楼2单元502”。"
+               if latest_intent(tracker) == "deny" else
+               "信息没问题请回复“对”，我就提交；要修改请直接说改什么，例如“电话改成13800000000”。")
+        return self._reject("confirm", how, dispatcher, tracker)
 
     async def unchecked_corrections(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any
 
@@ -191,6 +191,23 @@ _BARE_DAY_NUMBER = re.compile(r"\s*[0-9０-９一二三四五六七八九十两]
 def names_a_day_or_clock(text: str) -> bool:
     """The message names a moment, not only a number with 号 (衣锦坊23号 is a house)."""
     return any(not _BARE_DAY_NUMBER.fullmatch(m.text) for m in find_times(text, clock.now(TZ)))
+
+
+_BARE_WEEKDAY = re.compile(r"(?<![下这本上])(?:礼拜|星期|周)([一二三四五六日天])")
+_WEEKDAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
+
+def in_week_of(held: str, new: str, text: str, today: date | None = None) -> str:
+    """礼拜二我要上班，改成礼拜三 at the read-back of 下周二: the Wednesday of the week held,
+    not this week's. A day said with 下/这/本 is taken as said."""
+    held_dt, new_dt = parse_iso(held, TZ), parse_iso(new, TZ)
+    if held_dt is None or new_dt is None or not any(
+            _WEEKDAY_NUMBER[m.group(1)] == new_dt.weekday() for m in _BARE_WEEKDAY.finditer(text)):
+        return new
+    day = held_dt.date() + timedelta(days=new_dt.weekday() - held_dt.weekday())
+    if day == new_dt.date() or day <= (today or clock.now(TZ).date()):
+        return new
+    return day.isoformat() + new[10:]
 
 
 def said_time(text: str, now: datetime, asked: bool = True) -> TimeMatch | None:

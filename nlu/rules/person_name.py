@@ -134,6 +134,8 @@ def read_name(text: str, start: int, need_surname: bool = True) -> tuple[int, in
     if given == 0:
         return None
     value = text[start:end]
+    if re.search(r"字[旁头底边]$|[旁头底]$", value) and "字" in value:
+        return None  # 草字头, 木字旁: how a character is written, not a name
     if value in NOT_NAMES or value[:2] in NOT_NAMES or any(value.startswith(r) for r in RELATIONS):
         return None
     if value[surname:] in _ADDRESS_FORMS:

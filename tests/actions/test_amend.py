@@ -47,3 +47,7 @@ def test_a_name_heard_as_a_homophone_is_put_right(text, name):
 
 def test_a_name_confirmed_is_left_alone():
     assert amendments("对，李秀方没错", {"person_name": "李秀方"}) == {}
+
+
+def test_a_character_of_the_name_explained_then_the_one_written_turned_down():
+    assert amendments("名字是草字头的芳 不是方向的方", {"person_name": "李淑方"}) == {"person_name": "李淑芳"}

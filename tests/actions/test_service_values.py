@@ -248,3 +248,12 @@ def test_a_house_number_answering_another_question_keeps_the_appointment():
     form = ValidateSocialSecurityCertificationForm()
     assert form.validate_appointment_time("2026-12-23", CollectingDispatcher(), tracker, {}) == \
         {"appointment_time": "2026-12-15T10:00"}
+
+
+def test_a_weekday_said_at_the_read_back_is_in_the_week_held():
+    from datetime import date
+
+    from actions.forms.values import in_week_of
+    said, monday = "礼拜二我要上班，改成礼拜三下午三点嘛", date(2026, 12, 7)
+    assert in_week_of("2026-12-15T10:00", "2026-12-09T15:00", said, monday) == "2026-12-16T15:00"
+    assert in_week_of("2026-12-15T10:00", "2026-12-09T15:00", "改成这周三下午三点", monday) == "2026-12-09T15:00"

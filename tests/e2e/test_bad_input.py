@@ -62,3 +62,21 @@ def test_repeat_says_the_last_turn_again(stack, sender):
     first = stack.say(sender, "我要报修")
     again = stack.say(sender, "没听清，再说一遍")
     assert again == first
+
+
+def test_a_read_back_answered_with_neither_yes_nor_a_change_is_counted(stack, sender, fresh_phone):
+    stack.say(sender, f"我家3号楼2单元502卫生间水管漏水了，电话{fresh_phone}，明天上午来修")
+    assert stack.slots(sender)["requested_slot"] == "confirm"
+    reply = "\n".join(stack.say(sender, "那个 嗯 怎么说呢"))
+    assert "我就提交" in reply  # how to answer, not the same read-back alone
+    stack.say(sender, "那个 嗯 怎么说呢")
+    reply = "\n".join(stack.say(sender, "那个 嗯 怎么说呢"))
+    assert "工作人员" in reply  # the third time a person takes over, nothing is filed
+    assert stack.tracker(sender)["slots"]["handoff_reason"] == "validation_failed"
+    assert stack.cases(conversation_id=sender) == []
+
+
+def test_a_cantonese_yes_confirms_the_read_back(stack, sender, fresh_phone):
+    stack.say(sender, f"我家3号楼2单元502卫生间水管漏水了，电话{fresh_phone}，明天上午来修")
+    stack.say(sender, "冇错，係咁")
+    assert [c["service"] for c in stack.cases(conversation_id=sender)] == ["property_repair"]
