@@ -24,7 +24,7 @@ from actions.forms.amend import amendments
 from actions.forms.contact import ContactValues
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
-from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
+from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, ASKS_PROGRESS, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
                                 SOMEONE_ELSE, THEIR_PLACE, channel_of, relation_named,
                                 confirmed_unchanged, confirms,
                                 latest_intent, latest_text, looks_like_answer, names_in, now_local,
@@ -125,6 +125,10 @@ class ServiceForm(ContactValues, FormValidationAction):
             # 收费吗？我想跟工作人员说: whatever the classifier made of it, a person comes
             # next; the form stops here and resumes where it was after the hand-back.
             side.append(SlotSet("form_stopped", "requested"))
+        elif self.asks_progress(tracker):
+            # 刚刚申请的高龄津贴，现在办到啥地方了？ right after filing it: the progress of the
+            # case just filed, not the same form again (a second, identical case)
+            side.append(SlotSet("form_stopped", "progress"))
         elif again := self.same_again(tracker):
             # 再给我老婆约一个 read as another service: the one just filed is meant.
             side.append(SlotSet("form_stopped", f"again:{again}"))
@@ -145,6 +149,12 @@ class ServiceForm(ContactValues, FormValidationAction):
             elif started and event.get("event") == "user":
                 return event.get("text") or ""
         return None
+
+    def asks_progress(self, tracker: Tracker) -> bool:
+        return (not tracker.get_slot("requested_slot") and latest_intent(tracker) == self.service
+                and bool(tracker.get_slot("last_case_number"))
+                and tracker.get_slot("last_service") == self.service
+                and bool(ASKS_PROGRESS.search(latest_text(tracker))))
 
     def same_again(self, tracker: Tracker) -> str | None:
         last = tracker.get_slot("last_service")

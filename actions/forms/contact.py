@@ -20,7 +20,7 @@ SAME_AS_BEFORE = re.compile(r"一样|同一个|还是(?:我的|这个|那个|刚
 
 
 # Parts of an address that find the door (3号楼, 2单元, 502, 长乐路120弄, 7号)
-_DOOR_PARTS = {"building", "unit", "room", "floor", "road_no", "lane", "annex"}
+_DOOR_PARTS = {"building", "unit", "room", "floor", "road_no", "lane", "annex", "row"}
 
 
 class ContactValues:

@@ -75,6 +75,8 @@ class SubmitService(Action, ABC):
                 SlotSet("repeat_service", True), FollowupAction(f"{stopped.split(':', 1)[1]}_form")]
         if stopped and stopped.startswith("switch:"):
             return self.switch(dispatcher, stopped.split(":", 1)[1])
+        if stopped == "progress":  # the case just filed: its progress, nothing filed again
+            return reset_events(self.spec) + [FollowupAction("case_status_query_form")]
         if stopped:
             return reset_events(self.spec)  # the validator already said why
         if tracker.get_slot("confirm") is not True:

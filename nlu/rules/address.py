@@ -62,7 +62,9 @@ _HOLDS_A_PLACE = re.compile(r"(?:区|县|镇|路|大街|大道|胡同)[\u4e00-\u
 _NOT_PLACE_NAMES = re.compile(r"^(?:小|这|那|哪|附近|旁边|对面|我们|咱们|俺们|隔壁|本|该|各|每|一个|整个|个|哪个|啥)$")
 
 _NUMBERED = {
-    "road_no": rf"[甲乙丙丁]?(?P<v>{_NUM})\s*号院?(?![楼栋房])",
+    "road_no": rf"[甲乙丙丁]?(?P<v>{_NUM})\s*号(?:大院|院)?(?![楼栋房])",
+    # 大院3排5号, 平房区2排: a row of single-storey houses
+    "row": rf"(?P<v>{_NUM})\s*排(?!水|风|队|班|骨)",
     # 红星路三段16号: a long road's section
     "section": rf"(?P<v>{_NUM})\s*段",
     # 中兴路66号附2号 (Chongqing, Chengdu): a building numbered from the house number
@@ -87,10 +89,11 @@ _NEXT = {
     "district": ("district", "road", "estate", "building", "zone"),
     "road": ("road_no", "section", "lane", "estate", "zone", "building", "road", "room"),
     "section": ("road_no", "lane", "estate"),
-    "road_no": ("annex", "estate", "building", "unit", "floor", "room", "area"),
+    "road_no": ("annex", "row", "estate", "building", "unit", "floor", "room", "area"),
+    "row": ("building", "room"),
     "annex": ("building", "unit", "floor", "room", "area"),
     "lane": ("building", "lane", "floor", "room"),
-    "estate": ("estate", "phase", "zone", "building", "unit", "area", "road_no", "lane", "group"),
+    "estate": ("estate", "phase", "zone", "row", "building", "unit", "area", "road_no", "lane", "group"),
     "group": ("building", "room"),
     "phase": ("zone", "building", "estate"),
     "zone": ("building", "estate"),

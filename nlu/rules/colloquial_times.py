@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from nlu.rules.digits import chinese_numeral_to_int
 
 _CN_MONTH = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"十一": 11, "十二": 12}
-_NOW_WORDS = re.compile(r"一会儿?|待会儿?|等会儿?|马上|立刻|立即")
+# (哎等会儿 先不说这个了: "wait", not a time)
+_NOW_WORDS = re.compile(r"一会儿?|(?:待|等)(?:一)?会儿?(?![儿\s，,。！!…]|$|先|我|啊|哈|呀)|马上|立刻|立即")
 # 差一刻十点 / 差五分十点: some minutes before the hour
 _BEFORE_HOUR = re.compile(r"(?:(上午|早上|下午|晚上))?差(一刻|[0-9一二三四五六七八九十]{1,3})分?钟?(?:到)?"
                           r"([0-9]{1,2}|[一二两三四五六七八九十]{1,3})点")

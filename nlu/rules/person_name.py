@@ -54,6 +54,7 @@ RELATIONS = sorted("""
 家婆 家公 老豆 老窦 老母 阿嫲 嫲嫲 阿奶 阿母 阿爹 家姐 细佬 细妹 孙仔 孙女仔 老表 老汉 老汉儿 妈老汉 嬢嬢 孃孃 幺儿 老人家
 外父 外母 新抱 奶奶家
 老大 老二 老三 老幺 大宝 二宝 小宝 大的 小的 大孙子 小孙子 大孙女 小孙女
+伢子 伢 崽 崽崽 娃儿 娃子 细路 细路仔 囡囡 妹崽 满崽 姆妈 阿拉姆妈 屋里头的
 """.split()
     # 大姨, 二舅, 小姑, 老舅, 三叔, 表姐, 堂哥, 姨夫: relatives by their order or branch
     + [order + kin for order in "大二三四五小老幺" for kin in ("姨", "舅", "姑", "叔", "伯", "婶", "娘", "爷", "姐", "哥")]
@@ -61,7 +62,8 @@ RELATIONS = sorted("""
     + "姨夫 姨父 姑父 姑夫 舅妈 伯母 婶子 姨姥姥 姨奶奶 舅姥爷 姑奶奶 舅爷".split(), key=len, reverse=True)
 CHILD_RELATIONS = frozenset(
     "孩子 儿子 女儿 闺女 孙子 孙女 外孙 外孙女 小孩 小孩子 娃 娃娃 宝宝 小朋友 学生 大儿子 小儿子 大女儿 小女儿 "
-    "老大 老二 老三 老幺 大宝 二宝 小宝 大的 小的 大孙子 小孙子 大孙女 小孙女".split())
+    "老大 老二 老三 老幺 大宝 二宝 小宝 大的 小的 大孙子 小孙子 大孙女 小孙女 "
+    "伢子 伢 崽 崽崽 娃儿 娃子 细路 细路仔 囡囡 妹崽 满崽".split())
 _REL = "(?:" + "|".join(RELATIONS) + ")"
 _POSSESSOR = r"(?:我们?家?|俺家?|咱家?|他|她|佢|他们|老人|孩子)?的?"
 _CALLED = r"(?:姓[\u4e00-\u9fff]{1,2}[，,\s]*(?:名字)?叫|的?(?:名字|姓名|大名|全名)\s*(?:叫做?|是|为|[:：])?|叫做?|名叫|是)"
@@ -84,6 +86,7 @@ NOT_NAMES = frozenset(
     "高血压 高血糖 高血脂 高龄 高楼 高层 方便 明白 常常 金额 安全 程序 任务".split())
 _STOP_LONG = tuple(w for w in _STOP if len(w) >= 2)
 # Characters that end a name when they follow its first given character (王强我是…, 李华的…).
+_PARTICLES = set("的了吗呢吧啊呀和跟与是在也都就还")
 _FUNCTION_CHARS = set("的了吗呢吧啊呀和跟与是在我你他她也都就还岁今住想要来帮请办说")
 _NEVER_FIRST = set("我你他她您的了是在和跟与也都就还把被给让对不没有这那啥")
 _ROLE_RANK = {"served": 0, "named": 1, "self": 2, "helper": 3}
@@ -125,7 +128,11 @@ def read_name(text: str, start: int, need_surname: bool = True) -> tuple[int, in
     end = start + surname
     given = 0
     while given < 2 and end < len(text) and re.match(_NAME_CHARS, text[end]):
-        if given >= 1 and (text[end:].startswith(_STOP_LONG) or text[end] in _FUNCTION_CHARS):
+        # (孙福来 at the end of what was said keeps its 来: a name's last character
+        # can be one that elsewhere starts the next word)
+        last = end + 1 == len(text) or text[end + 1] in _CLAUSE_END
+        if given >= 1 and (text[end:].startswith(_STOP_LONG) or (
+                text[end] in _FUNCTION_CHARS and not (last and text[end] not in _PARTICLES))):
             break
         if given == 0 and text[end:].startswith(_STOP) and not _keeps_stop_char(text, end):
             break
