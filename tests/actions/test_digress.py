@@ -51,3 +51,14 @@ def test_an_unplaceable_message_is_re_asked_with_the_reason_and_counted(domain):
     assert slots.get("id_number") is None
     assert (slots.get("validation_failures") or {}).get("id_number") == 1
     assert any("身份证" in (m or "") for m in said)
+
+
+def test_asking_how_far_the_case_just_filed_has_got_stops_the_form_for_its_progress(domain):
+    from actions.forms.elderly_allowance import ValidateElderlyAllowanceForm
+    text = "刚刚申请额高龄津贴，现在办到啥地方了？"
+    tracker = Tracker("s", {"last_case_number": "SQ20261207-000004", "last_service": "elderly_allowance",
+                            "person_name": "周阿珍"},
+                      {"text": text, "intent": {"name": "elderly_allowance", "confidence": 0.9}, "entities": []},
+                      [{"event": "user", "text": text}], False, None, None, "action_listen")
+    events = asyncio.run(ValidateElderlyAllowanceForm().run(CollectingDispatcher(), tracker, domain))
+    assert {"event": "slot", "timestamp": None, "name": "form_stopped", "value": "progress"} in events

@@ -37,10 +37,3 @@ def test_unknown_case_number(stack, sender):
     reply = joined(stack.say(sender, "查进度 SQ20200101-999999"))
     assert "没有找到" in reply
 
-
-def test_asking_how_far_the_case_just_filed_has_got_files_nothing_again(stack, sender, fresh_phone):
-    number = file_repair(stack, sender, fresh_phone)
-    stack.say(sender, "不用了")  # the offer to remember the details
-    reply = joined(stack.say(sender, "刚才报的那个维修，现在修到哪一步了？"))
-    assert len(stack.cases(conversation_id=sender)) == 1  # the same repair is not filed twice
-    assert number in reply or "受理" in reply or "办理" in reply
