@@ -24,7 +24,7 @@ from actions.forms.amend import amendments
 from actions.forms.contact import ContactValues
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
-from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, ASKS_PROGRESS, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
+from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, ASKS_PROGRESS, SAME_PHONE_SAID, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
                                 SOMEONE_ELSE, THEIR_PLACE, channel_of, relation_named,
                                 confirmed_unchanged, confirms,
                                 latest_intent, latest_text, looks_like_answer, names_in, now_local,
@@ -92,7 +92,8 @@ class ServiceForm(ContactValues, FormValidationAction):
         # Another person may have a phone of their own: the earlier one is offered, not carried
         # (还用刚才尾号6789的这个吗？), and 一样 / 也打我这个 takes it.
         earlier_phone = tracker.get_slot("phone")
-        if earlier_phone and "phone" in self.slots(tracker) and "phone" not in said_now:
+        if earlier_phone and "phone" in self.slots(tracker) and "phone" not in said_now \
+                and not SAME_PHONE_SAID.search(latest_text(tracker)):
             reset.append("phone")
             used.append(SlotSet("earlier_phone", earlier_phone))
         return [SlotSet(slot, None) for slot in reset if slot not in said_now] + used

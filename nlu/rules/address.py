@@ -52,7 +52,7 @@ _ESTATE_SUFFIX = (r"小区|花园|花苑|家园|新村|新邨|新苑|公寓|大�
 # Where a name stops when reading backwards: punctuation, pronouns, the verbs
 # that come before an address (我住在, 到, 去), and digits of an earlier part.
 # (订 报 约 办 替 and the kinship words too: 给我爸订社区助餐 names no estate 爸订社区)
-_NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是去到来的了给把从往于就写填叫说想让要请帮"
+_NAME_STOP = set("，。、,.!?！？：:；;我你他她您这那哪在住是去到来的了给把从往于就写填叫说想让要请帮辣"
                  "订报约办替爸妈还们 \t\n0123456789")
 # A place said relative to the flat (楼下小花园, 门口那个花园) names no estate.
 _RELATIVE_PLACE = re.compile(r"楼下|楼上|门口|对面|旁边|后面|前面|隔壁|附近|^小区")

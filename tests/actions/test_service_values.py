@@ -257,3 +257,10 @@ def test_a_weekday_said_at_the_read_back_is_in_the_week_held():
     said, monday = "礼拜二我要上班，改成礼拜三下午三点嘛", date(2026, 12, 7)
     assert in_week_of("2026-12-15T10:00", "2026-12-09T15:00", said, monday) == "2026-12-16T15:00"
     assert in_week_of("2026-12-15T10:00", "2026-12-09T15:00", "改成这周三下午三点", monday) == "2026-12-09T15:00"
+
+
+def test_a_second_request_that_says_the_phone_is_the_same_keeps_it():
+    from actions.forms.turn import SAME_PHONE_SAID
+    assert SAME_PHONE_SAID.search("还有我爸爸也满八十了 也给他办一个 地址电话跟我妈一样的")
+    assert SAME_PHONE_SAID.search("再报小的，叫陆嘉轩，一年级，家长和电话跟刚才一样")
+    assert not SAME_PHONE_SAID.search("我老婆也要办居住证，能不能也约下周二上午九点")
