@@ -24,7 +24,8 @@ from actions.forms.amend import amendments
 from actions.forms.contact import ContactValues
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
-from actions.forms.turn import (ASKS_AGAIN, ASKS_FOR_HUMAN, ASKS_PROGRESS, SAME_PHONE_SAID, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
+from actions.forms.turn import (ASKS_AGAIN, ASKS_PROGRESS, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
+                                SAME_PHONE_SAID, asks_for_human,
                                 SOMEONE_ELSE, THEIR_PLACE, channel_of, relation_named,
                                 confirmed_unchanged, confirms,
                                 latest_intent, latest_text, looks_like_answer, names_in, now_local,
@@ -121,7 +122,7 @@ class ServiceForm(ContactValues, FormValidationAction):
                   domain: DomainDict) -> List[EventType]:
         # rasa-sdk returns only slots the form requires; optional ones travel here.
         side = self.new_person(tracker) + self.side_values(tracker)
-        if (tracker.get_slot("requested_slot") and ASKS_FOR_HUMAN.search(latest_text(tracker))
+        if (tracker.get_slot("requested_slot") and asks_for_human(tracker)
                 and self.service not in ("case_status_query", "emergency_help")):
             # 收费吗？我想跟工作人员说: whatever the classifier made of it, a person comes
             # next; the form stops here and resumes where it was after the hand-back.

@@ -66,6 +66,18 @@ def relation_named(text: str) -> str | None:
     return m and (m.group("kin") or m.group("kin2") or m.group("kin3"))
 
 
+# Inside a story (就想找个人说说话, 跟工作人员吵了一架) these words ask for no one: a free-text
+# answer asks for a person only when it is short or says so outright.
+_PLAINLY_FOR_HUMAN = re.compile(r"转人工|人工客服|人工服务|找人工|要人工|真人")
+
+
+def asks_for_human(tracker: Tracker) -> bool:
+    text = latest_text(tracker)
+    if tracker.get_slot("requested_slot") in FREE_TEXT_SLOTS and len(text) > 15:
+        return bool(_PLAINLY_FOR_HUMAN.search(text))
+    return bool(ASKS_FOR_HUMAN.search(text))
+
+
 THEIR_PLACE = re.compile(r"(?:爸|妈|父母|老人|外婆|外公|奶奶|爷爷|婆婆|公公|岳父|岳母|儿子|女儿|亲戚|朋友)"
                           r"(?:那|家|住的|那边|那儿|那里)")
 FREE_TEXT_SLOTS = ("description", "content", "situation", "topic")

@@ -83,12 +83,14 @@ NOT_NAMES = frozenset(
     "初一 初二 初三 高一 高二 高三 "  # 孩子初二: a school year, not a name
     "社区 居民 老人 本人 自己 一个 工作 退休 残疾 这个 那个 家属 家人 邻居 户主 他们 我们 大家 "
     "外地 本地 业主 租户 房东 租客 网格 物业 医生 律师 老师 社工 孩子 小孩 学生 "
-    "高血压 高血糖 高血脂 高龄 高楼 高层 方便 明白 常常 金额 安全 程序 任务".split())
+    "高血压 高血糖 高血脂 高龄 高楼 高层 方便 明白 常常 金额 安全 程序 任务 "
+    # roles a speaker gives before the name (我是楼长，我叫…)
+    "楼长 组长 队长 领队 会长 班长 主任 书记 师傅 志愿者 网格员 楼栋长 单元长 名字 姓名".split())
 _STOP_LONG = tuple(w for w in _STOP if len(w) >= 2)
 # Characters that end a name when they follow its first given character (王强我是…, 李华的…).
 _PARTICLES = set("的了吗呢吧啊呀和跟与是在也都就还")
 _FUNCTION_CHARS = set("的了吗呢吧啊呀和跟与是在我你他她也都就还岁今住想要来帮请办说")
-_NEVER_FIRST = set("我你他她您的了是在和跟与也都就还把被给让对不没有这那啥")
+_NEVER_FIRST = set("我你他她您的了是在和跟与也都就还把被给让对不没有这那啥写填叫")
 _ROLE_RANK = {"served": 0, "named": 1, "self": 2, "helper": 3}
 
 
@@ -179,6 +181,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     # 我叫张秀英 / 我是王建国 / 本人张秀英 / 我的名字是
     ("self", re.compile(r"(?:(?:我|俺)姓\S[，,\s]?(?:叫|名叫|全名叫?)|我叫|我是|我名字叫|我的名字(?:叫|是)|我姓名是|本人(?:叫|是)?|俺叫|俺是|"
                         r"(?:我|俺)的?(?:大名|全名|本名|真名|学名)(?:叫|是)?|(?:^|(?<=[\s，,。]))(?:额|阿拉|偶|我们)叫)[\s:：]*(?P<n>)")),
+    # 我是领队，叫潘玉珍 / 我是楼长 我叫…: the speaker's role, then their name
+    ("self", re.compile(r"我是[\u4e00-\u9fff]{1,5}[，,\s]+(?:我)?(?:叫|名叫|名字叫)[\s:：]*(?P<n>)")),
+    # 登记名字就写王淑芬 / 名字填李强 / 就写张秀英: the name to put on the form
+    ("named", re.compile(r"(?:名字|姓名)?(?:就)?(?:写|填|记)(?:成|上|的是|为)?[\s:：]*(?P<n>)(?!名字|姓名|我)")),
     # 我姓冯 两点水一个马 冯德山: the surname, how it is written, then the whole name
     ("self", re.compile(r"(?:我|俺)姓(?P<sur>[\u4e00-\u9fff])[^\d]{1,10}?(?P<n>)(?P=sur)")),
     # 家长李娜 / 监护人：王敏 / 联系人是刘强: the adult acting for the person served

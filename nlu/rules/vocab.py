@@ -47,7 +47,7 @@ SERVICE_TYPE: dict[str, list[str]] = {
 CONSULTATION_TYPE: dict[str, list[str]] = {
     "legal": ["法律", "律师", "打官司", "纠纷", "法律咨询", "遗嘱"],
     "psychological": ["心理", "心理咨询", "抑郁", "焦虑", "睡不着", "压力大"],
-    "family_doctor": ["家庭医生", "签约医生", "家医签约"],
+    "family_doctor": ["家庭医生", "签约医生", "家医签约", "一起签", "也签", "也要签", "也想签", "签个约"],
 }
 
 EMERGENCY_TYPE: dict[str, list[str]] = {

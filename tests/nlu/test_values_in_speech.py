@@ -213,3 +213,29 @@ def test_the_speaker_can_be_the_applicant_where_the_form_is_theirs():
     said = "我是孩子妈妈，叫汪晓燕"
     assert not check_person_name(said).ok  # an elder's form: the helper's own name is not the elder's
     assert check_person_name(said, ("served", "named", "self", "helper")).value == "汪晓燕"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("我大名叫李德顺", "李德顺"), ("我姓冯两点水一个马冯德山", "冯德山"), ("王福海三横王福气的福大海的海", "王福海"),
+    ("欧阳志远，欧阳复姓，志向的志，远方的远", "欧阳志远"), ("女儿叫迪丽努尔·艾山", "迪丽努尔·艾山"),
+    ("阿依古丽·买买提", "阿依古丽·买买提"), ("俺爹叫孙福来", "孙福来"), ("伢子叫谭浩然", "谭浩然"),
+    ("我是领队，叫潘玉珍", "潘玉珍"), ("登记名字就写王淑芬", "王淑芬"), ("我是楼长 我叫赵大海", "赵大海"),
+    ("额叫杜建华", "杜建华"),
+])
+def test_names_as_people_across_the_country_give_them(text, name):
+    from actions.forms.values import check_person_name
+    assert check_person_name(text, ("served", "named", "self", "helper")).value == name
+
+
+def test_a_story_in_a_free_text_answer_asks_for_no_one():
+    from rasa_sdk import Tracker
+
+    from actions.forms.turn import asks_for_human
+
+    def tracker(requested, text):
+        return Tracker("s", {"requested_slot": requested}, {"text": text, "intent": {}, "entities": []},
+                       [], False, None, None, None)
+    story = "半年了我还是每天晚上睡不着，孩子们都说我瘦了一大圈，就想找个人说说话"
+    assert not asks_for_human(tracker("topic", story))
+    assert asks_for_human(tracker("topic", "我想找个人工"))
+    assert asks_for_human(tracker("phone", "找个人跟我说"))
