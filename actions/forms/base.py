@@ -153,9 +153,10 @@ class ServiceForm(ContactValues, FormValidationAction):
         return None
 
     def asks_progress(self, tracker: Tracker) -> bool:
+        filed = {e.get("value") for e in tracker.events
+                 if e.get("event") == "slot" and e.get("name") == "last_service"}
         return (not tracker.get_slot("requested_slot") and latest_intent(tracker) == self.service
-                and bool(tracker.get_slot("last_case_number"))
-                and tracker.get_slot("last_service") == self.service
+                and bool(tracker.get_slot("last_case_number")) and self.service in filed
                 and bool(ASKS_PROGRESS.search(latest_text(tracker))))
 
     def same_again(self, tracker: Tracker) -> str | None:
