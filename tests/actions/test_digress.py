@@ -59,6 +59,7 @@ def test_asking_how_far_the_case_just_filed_has_got_stops_the_form_for_its_progr
     tracker = Tracker("s", {"last_case_number": "SQ20261207-000004", "last_service": "elderly_allowance",
                             "person_name": "周阿珍"},
                       {"text": text, "intent": {"name": "elderly_allowance", "confidence": 0.9}, "entities": []},
-                      [{"event": "user", "text": text}], False, None, None, "action_listen")
+                      [{"event": "slot", "name": "last_service", "value": "elderly_allowance"},
+                       {"event": "user", "text": text}], False, None, None, "action_listen")
     events = asyncio.run(ValidateElderlyAllowanceForm().run(CollectingDispatcher(), tracker, domain))
     assert {"event": "slot", "timestamp": None, "name": "form_stopped", "value": "progress"} in events
