@@ -90,6 +90,8 @@ def default_language(model) -> str:
 # short utterance means the audio held no words for us.
 _HALLUCINATIONS = re.compile(
     r"谢谢(大家)?(观看|收看|收听|观赏)|字幕|订阅|点赞|转发|打赏|明镜|栏目|下期|"
+    # a song's credits, which Whisper writes over noise (作词作曲，电话13845678 from hiss)
+    r"作词|作曲|编曲|词曲|演唱|混音|监制|"
     r"(thank you|thanks) for (watching|listening)|subscribe|see you next time|"
     r"amara\.org|www\.|\.com", re.IGNORECASE)
 _LATIN_ONLY = re.compile(r"^[\sA-Za-z'’.,!?-]+$")
