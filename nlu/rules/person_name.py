@@ -184,7 +184,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     # 我是领队，叫潘玉珍 / 我是楼长 我叫…: the speaker's role, then their name
     ("self", re.compile(r"我是[\u4e00-\u9fff]{1,5}[，,\s]+(?:我)?(?:叫|名叫|名字叫)[\s:：]*(?P<n>)")),
     # 登记名字就写王淑芬 / 名字填李强 / 就写张秀英: the name to put on the form
-    ("named", re.compile(r"(?:名字|姓名)?(?:就)?(?:写|填|记)(?:成|上|的是|为)?[\s:：]*(?P<n>)(?!名字|姓名|我)")),
+    # (名字 must be said: 你就写梅花碑小区2幢 is an address to put down)
+    ("named", re.compile(r"(?:名字|姓名)[^，,。\s]{0,2}?(?:写|填|记)(?:成|上|的是|为)?[\s:：]*(?P<n>)(?!名字|姓名|我)")),
     # 我姓冯 两点水一个马 冯德山: the surname, how it is written, then the whole name
     ("self", re.compile(r"(?:我|俺)姓(?P<sur>[\u4e00-\u9fff])[^\d]{1,10}?(?P<n>)(?P=sur)")),
     # 家长李娜 / 监护人：王敏 / 联系人是刘强: the adult acting for the person served

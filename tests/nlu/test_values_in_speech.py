@@ -239,3 +239,8 @@ def test_a_story_in_a_free_text_answer_asks_for_no_one():
     assert not asks_for_human(tracker("topic", story))
     assert asks_for_human(tracker("topic", "我想找个人工"))
     assert asks_for_human(tracker("phone", "找个人跟我说"))
+
+
+def test_an_address_to_put_down_names_no_one():
+    from nlu.rules.person_name import find_person_names
+    assert find_person_names("她住在我们老房子那边，你就写梅花碑小区2幢3单元102吧") == []
