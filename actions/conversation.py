@@ -63,6 +63,9 @@ class ActionDigress(Action):
         # Something the classifier could not place, said while a question waits, is an
         # attempt at the answer: the validator says what it could not read, and counts it.
         attempt = intent == "out_of_scope" and requested not in (None, "confirm")
+        # A third question in a row while the same question waits is not answered again
+        # and again: from then on it is an attempt at the answer, checked and counted.
+        attempt = attempt or (requested not in (None, "confirm") and digressions_in_a_row(tracker) >= 2)
         if attempt or looks_like_answer(requested, text):
             # Rasa validates a form only right after the resident spoke, not after this
             # action: the form's own validator checks the answer here (a wrong value is
@@ -70,7 +73,9 @@ class ActionDigress(Action):
             # without a word about the answer, again and again.
             validator = form_validator((tracker.active_loop or {}).get("name"))
             if validator:
-                return await validator.run(dispatcher, tracker, domain)
+                answer = tracker.copy()  # read as an answer, whatever the classifier said
+                answer.latest_message = {**tracker.latest_message, "intent": {"name": "inform", "confidence": 1.0}}
+                return await validator.run(dispatcher, answer, domain)
         if intent == "faq":
             say_faq_answer(dispatcher, tracker)
         elif intent == "bot_challenge":
@@ -78,6 +83,23 @@ class ActionDigress(Action):
         elif intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
         return []  # repeat: the form asks its question again right after this
+
+
+def digressions_in_a_row(tracker: Tracker) -> int:
+    """How many of the resident's turns just before this one were answered by action_digress."""
+    firsts: list[str | None] = []  # the first action after each user turn
+    for event in tracker.events:
+        if event.get("event") == "user":
+            firsts.append(None)
+        elif event.get("event") == "action" and firsts and firsts[-1] is None \
+                and event.get("name") not in ("action_listen", None):
+            firsts[-1] = event.get("name")
+    count = 0
+    for first in reversed(firsts[:-1]):  # (the last turn is this one)
+        if first != "action_digress":
+            break
+        count += 1
+    return count
 
 
 def form_validator(form: str | None) -> FormValidationAction | None:

@@ -76,7 +76,7 @@ class SubmitService(Action, ABC):
         if stopped and stopped.startswith("switch:"):
             return self.switch(dispatcher, stopped.split(":", 1)[1])
         if stopped == "progress":  # the case just filed: its progress, nothing filed again
-            return reset_events(self.spec) + [FollowupAction("case_status_query_form")]
+            return reset_events(self.spec) + [FollowupAction("action_query_case_status")]
         if stopped:
             return reset_events(self.spec)  # the validator already said why
         if tracker.get_slot("confirm") is not True:

@@ -63,3 +63,19 @@ def test_asking_how_far_the_case_just_filed_has_got_stops_the_form_for_its_progr
                        {"event": "user", "text": text}], False, None, None, "action_listen")
     events = asyncio.run(ValidateElderlyAllowanceForm().run(CollectingDispatcher(), tracker, domain))
     assert {"event": "slot", "timestamp": None, "name": "form_stopped", "value": "progress"} in events
+
+
+def test_a_third_question_in_a_row_while_a_question_waits_is_checked_as_an_answer(domain):
+    text = "这个要带什么东西"
+    events = []
+    for _ in range(3):
+        events += [{"event": "user", "text": text}, {"event": "action", "name": "action_digress"},
+                   {"event": "action", "name": "residence_permit_form"}, {"event": "action", "name": "action_listen"}]
+    events = events[:-3]  # the third turn is the one being answered
+    tracker = Tracker("s", {"requested_slot": "id_number"},
+                      {"text": text, "intent": {"name": "faq", "confidence": 0.6}, "entities": []},
+                      events, False, None, {"name": "residence_permit_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionDigress().run(dispatcher, tracker, domain))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert (slots.get("validation_failures") or {}).get("id_number") == 1
