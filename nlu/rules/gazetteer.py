@@ -78,13 +78,19 @@ def _excluded(text: str, start: int, end: int, phrase: str,
     return False
 
 
+# Cantonese function words read as their Mandarin ones, one character for one so every
+# position holds (啲灯坏咗 → 的灯坏了, 唔着 → 不着, 冇水 → 没水)
+CANTONESE_CHARS = str.maketrans({"咗": "了", "啲": "的", "嘅": "的", "唔": "不", "冇": "没", "係": "是",
+                                  "嚟": "来", "喺": "在", "佢": "他"})
+
+
 def find_in_vocab(text: str, entity: str, vocab: dict[str, list[str]],
                   excluded: dict[str, tuple[str, ...]] | None = None,
                   generic: frozenset[str] = frozenset()) -> list[GazetteerMatch]:
     """Non-overlapping phrase matches of `vocab` in `text`. Where two overlap, a phrase
     written as-is beats a homophone (电梯 in 楼电梯 is no 漏电), a specific one beats a
     ``generic`` symptom (路灯 in 路灯坏了), then the longer wins."""
-    lowered = text.lower()
+    lowered = text.lower().translate(CANTONESE_CHARS)
     candidates = []
     for value, phrases in vocab.items():
         for phrase in phrases:

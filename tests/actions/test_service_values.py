@@ -264,3 +264,10 @@ def test_a_second_request_that_says_the_phone_is_the_same_keeps_it():
     assert SAME_PHONE_SAID.search("还有我爸爸也满八十了 也给他办一个 地址电话跟我妈一样的")
     assert SAME_PHONE_SAID.search("再报小的，叫陆嘉轩，一年级，家长和电话跟刚才一样")
     assert not SAME_PHONE_SAID.search("我老婆也要办居住证，能不能也约下周二上午九点")
+
+
+@pytest.mark.parametrize("text, category", [
+    ("我哋栋楼梯间啲灯坏咗成个礼拜，夜晚黑蚊蚊", "public_facility"), ("屋企冇水", "water"),
+])
+def test_cantonese_function_words_do_not_hide_the_symptom(text, category):
+    assert sv.repair_category_of(text) == category
