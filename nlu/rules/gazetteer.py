@@ -94,9 +94,10 @@ def find_in_vocab(text: str, entity: str, vocab: dict[str, list[str]],
     candidates = []
     for value, phrases in vocab.items():
         for phrase in phrases:
-            pos = _find_phrase(lowered, phrase.lower())
+            said = phrase.lower().translate(CANTONESE_CHARS)  # (晕咗 in the vocabulary too)
+            pos = _find_phrase(lowered, said)
             if pos >= 0 and not _excluded(lowered, pos, pos + len(phrase), phrase, excluded or {}):
-                as_written = lowered[pos:pos + len(phrase)] == phrase.lower()
+                as_written = lowered[pos:pos + len(phrase)] == said
                 candidates.append((pos, pos + len(phrase), value, as_written, phrase in generic))
     candidates.sort(key=lambda c: (not c[3], c[4], -(c[1] - c[0]), c[0]))
     taken: list[GazetteerMatch] = []
