@@ -90,14 +90,21 @@ def find_in_vocab(text: str, entity: str, vocab: dict[str, list[str]],
     """Non-overlapping phrase matches of `vocab` in `text`. Where two overlap, a phrase
     written as-is beats a homophone (电梯 in 楼电梯 is no 漏电), a specific one beats a
     ``generic`` symptom (路灯 in 路灯坏了), then the longer wins."""
-    lowered = text.lower().translate(CANTONESE_CHARS)
+    # A phrase is looked for as written (冇反应, 晕咗 are in the vocabulary), then in the text
+    # read as Mandarin (灯坏了 in 灯坏咗); the vocabulary itself is never translated, so a
+    # Cantonese phrase never matches Mandarin words it was not meant for (没反应).
+    written = text.lower()
+    mandarin = written.translate(CANTONESE_CHARS)
     candidates = []
     for value, phrases in vocab.items():
         for phrase in phrases:
-            said = phrase.lower().translate(CANTONESE_CHARS)  # (晕咗 in the vocabulary too)
-            pos = _find_phrase(lowered, said)
+            lowered = written
+            pos = _find_phrase(written, phrase.lower())
+            if pos < 0 and mandarin != written:
+                lowered = mandarin
+                pos = _find_phrase(mandarin, phrase.lower())
             if pos >= 0 and not _excluded(lowered, pos, pos + len(phrase), phrase, excluded or {}):
-                as_written = lowered[pos:pos + len(phrase)] == said
+                as_written = lowered[pos:pos + len(phrase)] == phrase.lower()
                 candidates.append((pos, pos + len(phrase), value, as_written, phrase in generic))
     candidates.sort(key=lambda c: (not c[3], c[4], -(c[1] - c[0]), c[0]))
     taken: list[GazetteerMatch] = []
