@@ -102,18 +102,21 @@ def digressions_in_a_row(tracker: Tracker) -> int:
     return count
 
 
+_VALIDATORS: dict[str, FormValidationAction] = {}
+
+
 def form_validator(form: str | None) -> FormValidationAction | None:
-    """The validation action of a form (validate_<form>), from the actions loaded here."""
-    pending = list(FormValidationAction.__subclasses__())
-    while pending and form:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if inspect.isabstract(cls):
-            continue
-        action = cls()
-        if action.name() == f"validate_{form}":
-            return action
-    return None
+    """The validation action of a form (validate_<form>), from the actions loaded here;
+    the subclasses are walked once, on the first digression, not on every one."""
+    if not _VALIDATORS:
+        pending = list(FormValidationAction.__subclasses__())
+        while pending:
+            cls = pending.pop()
+            pending.extend(cls.__subclasses__())
+            if not inspect.isabstract(cls):
+                action = cls()
+                _VALIDATORS[action.name()] = action
+    return _VALIDATORS.get(f"validate_{form}") if form else None
 
 
 def say_faq_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
