@@ -91,7 +91,9 @@ class ValidateActivitySignupForm(ServiceForm):
         count = find_participants(latest_text(tracker))
         current = tracker.get_slot("participants")
         # (nlu_fallback, inform: the activity was named without a word for signing up)
-        starting = not current and latest_intent(tracker) in (self.service, "nlu_fallback", "inform")
+        # (or any message that opened the form: 喂 侬好 …敬老吃茶的会 阿拉老两口想去 reads as a greeting)
+        starting = not current and (latest_intent(tracker) in (self.service, "nlu_fallback", "inform")
+                                    or tracker.get_slot("requested_slot") is None)
         # 再加一个，隔壁王阿姨也要去，三个人 at the read-back changes the count
         changing = tracker.get_slot("requested_slot") in ("confirm", "activity_id") and count != current
         if count and (starting or changing):

@@ -17,7 +17,9 @@ from nlu.rules.vocab import GENERIC_PHRASES
 ALLOWANCE_MIN_AGE = 80
 MAX_PARTICIPANTS = 5
 
-_NUM = r"[0-9０-９一二两三四五六七八九十]+"
+_NUM = r"[0-9０-９一二两三四五六七八九十]+|[俩仨]"
+# 俩 and 仨 are two and three said as one word (俩人, 我们仨)
+_FUSED_COUNTS = {"俩": 2, "仨": 3}
 
 
 _SMALL_COUNTS = "一两三四五六七八九"
@@ -25,6 +27,8 @@ _SMALL_COUNTS = "一两三四五六七八九"
 
 def _number(token: str) -> int | None:
     token = fullwidth_to_ascii(token)
+    if token in _FUSED_COUNTS:
+        return _FUSED_COUNTS[token]
     # 两三个 / 七八个: about that many, the larger said (never 23 or 78)
     if len(token) == 2 and all(ch in _SMALL_COUNTS for ch in token) \
             and _SMALL_COUNTS.index(token[1]) == _SMALL_COUNTS.index(token[0]) + 1:
@@ -89,6 +93,7 @@ def find_grade(text: str) -> int | None:
 _PEOPLE = re.compile(rf"({_NUM})\s*(?:个人|口人|人|位|名)")
 # 三个 said alone counts people, but 报一个 / 约一个 is the sign-up itself
 _PEOPLE_BARE = re.compile(rf"(?<![报约办弄登记])({_NUM})\s*个")
+_PRONOUN_COUNT = re.compile(r"(?:他|她|我|咱|俺|你)们?([俩仨])")  # 帮他们俩报上, 我们仨
 _SIGNED_UP = re.compile(rf"({_NUM})\s*个")
 _ALONE = re.compile(r"就?我一?个人|就我自己|我自己|只有我|本人|(?:我|俺)?自(?:个儿?|各儿?|己个儿)|就我(?:一个)?$|就俺(?:一个)?|俺一个")
 _COUPLE = re.compile(r"我和(?:老伴|爱人|老婆|老公|我妈|我爸|孩子|女儿|儿子|孙子|孙女|外孙|外孙女|闺女|媳妇|对象)|"
@@ -113,7 +118,7 @@ def find_participants(text: str) -> int | None:
     kinds = _KINDS_OF_PEOPLE.findall(text)
     if kinds:  # 两个大人一个小孩
         return sum(_number(n) or 0 for n in kinds) or None
-    match = _PEOPLE.search(text) or _PEOPLE_BARE.search(text)
+    match = _PEOPLE.search(text) or _PEOPLE_BARE.search(text) or _PRONOUN_COUNT.search(text)
     if match:
         return _number(match.group(1))
     together = _WITH.search(text)

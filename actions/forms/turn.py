@@ -40,7 +40,7 @@ _AFFIRM = re.compile(r"^(?:嗯+|恩|对|对的|是的|是|没错|没问题|可�
 _NOT_AFFIRM = re.compile(r"不对|不是|唔係|唔啱|(?<![没不冇无])错|改|不行|不可以|不好|等一下|等等|不确认|还有|但是|不过")
 
 
-ASKS_FOR_HUMAN = re.compile(r"人工|真人|(?:找|跟|和|让|叫|转)工作人员|工作人员来|"
+ASKS_FOR_HUMAN = re.compile(r"人工|真人|(?:找|跟|和|让|叫|转|问问)(?:个|一个|位|一位)?工作人员|工作人员来|"
                             r"叫个人|找个人|换个人|找个真人")
 # A relation word in a new request: it is for that person (给我老婆也约一个, 我爸的也办一下).
 # (every kinship and role word the name parser knows: 姥姥, 老丈人, 大姨, 表哥…)

@@ -46,17 +46,24 @@ def check_phone(text: str) -> Check:
     return Check(reason=f"{reason}。请再说一遍，例如“13812345678”。")
 
 
+_POSITION_WORDS = re.compile(r"(?:最后|末尾?)[一1]?(?:个|位)(?:数字?)?|一位一位")
+
+
 def check_id_number(text: str, today: datetime | None = None) -> Check:
     found = find_id_numbers(text)
     if found:
         return Check(found[0].value)
-    candidate = re.sub(r"[^0-9Xx零〇洞一幺二两三四五六七拐八九叉]", "", re.sub(SPOKEN_X, "X", text))
+    # 最后一个是X / 最后一位是叉: the words naming a position hold no digit of the number
+    spoken = _POSITION_WORDS.sub("", re.sub(SPOKEN_X, "X", text))
+    candidate = re.sub(r"[^0-9Xx零〇洞一幺二两三四五六七拐八九叉]", "", spoken)
     # 倒数第二位是九 五幺幺三二幺…: a digit said before the number runs into it; the one
     # 18-character stretch that passes the checksum is the number.
     digits = normalise_id(candidate) if candidate else ""
     within = valid_id_within(digits) if len(digits) > 18 else None
     if within:
         return Check(within)
+    if len(digits) == 18 and id_problem(digits) is None:  # words between the groups: 零三八 最后一个是 X
+        return Check(digits)
     # No digit at all: say so, rather than counting the words as digits.
     reason = id_problem(digits, today.date() if today else None) if candidate else None
     return Check(reason=f"{reason or '没有听到身份证号'}。请再核对一下，18位，最后一位可能是X。")

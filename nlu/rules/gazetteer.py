@@ -115,12 +115,17 @@ def find_in_vocab(text: str, entity: str, vocab: dict[str, list[str]],
     return sorted(taken, key=lambda m: m.start)
 
 
+CATCH_ALL = "other"
+
+
 def best_match(matches: list[GazetteerMatch], generic: frozenset[str]) -> GazetteerMatch | None:
     """The one value a single-valued slot should take: specific beats generic."""
     if not matches:
         return None
-    # Specific before generic, then what was written as-is before homophones.
-    return max(matches, key=lambda m: (m.text not in generic, m.exact, m.end - m.start, -m.start))
+    # A named value before the catch-all (天花板往下滴水 is a water leak, not "other"), specific
+    # before generic, then what was written as-is before homophones.
+    return max(matches, key=lambda m: (m.value != CATCH_ALL, m.text not in generic, m.exact,
+                                       m.end - m.start, -m.start))
 
 
 # Where the values are alternatives (how to be certified), one the resident says
