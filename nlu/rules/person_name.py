@@ -18,25 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Single-character surnames in common use (百家姓 and the most frequent modern ones)
-# and the compound ones; a name must start with one of them.
-SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
-    "郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦"
-    "俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房"
-    "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应"
-    "臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁"
-    "胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰"
-    "支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜"
-    "印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧"
-    "闭由"
-)
-COMPOUND_SURNAMES = {
-    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
-    "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "申屠", "百里", "呼延", "万俟", "闻人",
-    "澹台", "公冶", "濮阳", "太史", "钟离", "宗政", "拓跋", "东郭", "司空", "左丘", "第五", "赫连",
-}
+from nlu.rules.surnames import COMMON_SPELLINGS, COMPOUND_SURNAMES, SPELLED_OUT, surname_len
 
 # Who the person is to the speaker. Longer words first so 外孙女 wins over 外孙.
 RELATIONS = sorted("""
@@ -107,12 +89,6 @@ class NameMatch:
         return self.relation in CHILD_RELATIONS
 
 
-def _surname_len(text: str) -> int:
-    if text[:2] in COMPOUND_SURNAMES:
-        return 2
-    return 1 if text[:1] in SURNAMES else 0
-
-
 def read_name(text: str, start: int, need_surname: bool = True) -> tuple[int, int] | None:
     """The span of a name starting at ``start`` (surname + one or two characters)."""
     rest = text[start:]
@@ -122,7 +98,7 @@ def read_name(text: str, start: int, need_surname: bool = True) -> tuple[int, in
         return start, transliterated.end()
     if not re.match(_NAME_CHARS, rest[:1]) or rest[:1] in _NEVER_FIRST or any(rest.startswith(w) for w in _STOP if len(w) >= 2):
         return None
-    surname = _surname_len(rest)
+    surname = surname_len(rest)
     if not surname:
         if need_surname:
             return None
@@ -230,9 +206,7 @@ _EXPLAINED = re.compile(
     r"(?:(?P<lead>[\u4e00-\u9fff])是)?(?:"
     # 欧阳复姓 / 复姓司马 / 欧阳是复姓: the surname is two characters
     rf"(?P<cs>{_COMPOUND})是?复姓|复姓(?P<cs2>{_COMPOUND})"
-    r"|(?P<parts>口天吴|耳东陈|弓长张|立早章|木子李|双木林|古月胡|言午许|人可何|子小孙|关耳郑|走肖赵|三横一竖王|文刀刘|双口吕|禾呈程|日月明|王子玉|工口吕|木易杨|"
-    r"三横王|三横一竖的王|两点水一个马|两点水加个马|两点水的冯|"
-    r"口十叶|日天昊|三划王|双人徐|耳刀陈|禾口和|女良娘|女生姓|金欠钦|言身寸谢|双人彭|十八子李|木公松)"
+    rf"|(?P<parts>{'|'.join(SPELLED_OUT)})"
     r"|(?:草字头|草头|三点水|单人旁|双人旁|提手旁|女字旁|金字旁|木字旁|王字旁|绞丝旁|竖心旁|耳朵旁|言字旁|"
     r"火字旁|日字旁|月字旁|石字旁|足字旁|车字旁|口字旁|土字旁|宝盖头|竹字头|雨字头|走之旁|反犬旁|"
     r"[\u4e00-\u9fff]字[旁头底])的?(?P<r>[\u4e00-\u9fff])"
@@ -306,8 +280,8 @@ def spelled_names(text: str) -> list[tuple[int, int, int]]:
             name_end -= 1
         for size in (3, 2, 4) if chain else ():
             name = text[max(0, name_end - size):name_end]
-            if len(name) == size and _surname_len(name) and chars_in_order(chain[1], name) \
-                    and (size < 4 or _surname_len(name) == 2):
+            if len(name) == size and surname_len(name) and chars_in_order(chain[1], name) \
+                    and (size < 4 or surname_len(name) == 2):
                 found.append((name_end - size, name_end, chain[0]))
                 start = chain[0]
                 break
@@ -406,8 +380,8 @@ _BARE = re.compile(rf"^{_NAME_CHARS}{{2,5}}$")
 
 
 # How people spell a name out: 口天吴, 耳东陈, 弓长张, 立早章, 木子李, 周总理的周, 三横一竖那个王.
-_SPELLING = re.compile(r"(?:[\u4e00-\u9fff]{1,6}[的嘅][\u4e00-\u9fff]|口天吴|耳东陈|弓长张|立早章|木子李|"
-                       r"[\u4e00-\u9fff]{2,6}那个[\u4e00-\u9fff]|草头[\u4e00-\u9fff]|双木林|古月胡|三点水[\u4e00-\u9fff]*)$")
+_SPELLING = re.compile(rf"(?:[\u4e00-\u9fff]{{1,6}}[的嘅][\u4e00-\u9fff]|{'|'.join(COMMON_SPELLINGS)}|"
+                       r"[\u4e00-\u9fff]{2,6}那个[\u4e00-\u9fff]|草头[\u4e00-\u9fff]|三点水[\u4e00-\u9fff]*)$")
 
 
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・.．][\u4e00-\u9fff]{1,8})+")
@@ -431,7 +405,7 @@ def bare_name(text: str) -> str | None:
         text = segments[0]
     elif len(segments) > 1:
         # 沈阿婆，沈惠珍 / 家长写我，许志刚: the one part that is a full name
-        full = [seg for seg in segments if _BARE.match(seg) and _surname_len(seg) and read_name(seg, 0)
+        full = [seg for seg in segments if _BARE.match(seg) and surname_len(seg) and read_name(seg, 0)
                 and read_name(seg, 0)[1] == len(seg) and not any(r in seg for r in RELATIONS)]
         if len(full) == 1:
             return full[0]
