@@ -15,8 +15,7 @@ A relation word alone (他女儿, 我妈) is never a name.
 """
 from __future__ import annotations
 
-import re
-
+from nlu.rules.cantonese import pronouns_as_mandarin
 from nlu.rules.kinship import CHILD_RELATIONS, RELATIONS
 from nlu.rules.name_answer import bare_name, listed_name
 from nlu.rules.name_frames import frame_candidates
@@ -29,23 +28,13 @@ __all__ = ["CHILD_RELATIONS", "RELATIONS", "NameMatch", "bare_name", "best_name"
 
 _ROLE_RANK = {"served": 0, "named": 1, "self": 2, "helper": 3}
 
-# Cantonese words the frames read in their Mandarin form, one character for one so every
-# position holds: 佢 (he/she) → 他, 系 after a pronoun (我系佢女婿) → 是.
-_CANTONESE = ((re.compile(r"佢"), "他"), (re.compile(r"(?<=[我你他她佢])系"), "是"))
-
-
-def _as_mandarin(text: str) -> str:
-    for pattern, word in _CANTONESE:
-        text = pattern.sub(word, text)
-    return text
-
 
 def find_person_names(text: str) -> list[NameMatch]:
     """Every name in ``text`` with its role, in order of position, one per span."""
     found: dict[int, NameMatch] = {}
     spelled = {start: (start, end) for start, end, _ in spelled_names(text)}
     text = mask_spelling(text)
-    for role, start, rel, need_surname in frame_candidates(_as_mandarin(text)):
+    for role, start, rel, need_surname in frame_candidates(pronouns_as_mandarin(text)):
         span = spelled.get(start) or read_name(text, start, need_surname=need_surname)
         if span is None:
             continue
