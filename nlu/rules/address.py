@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from nlu.rules.digits import chinese_numeral_to_int, fullwidth_to_ascii, spoken_run_to_digits
+from nlu.rules.ordinary_words import NOT_IN_AN_ESTATE_NAME, any_tagged, names_a_known_value, tagged_words
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,6 @@ def find_address(text: str) -> AddressMatch | None:
 
 
 _BEFORE_ESTATE = re.compile(r"(?:^|[\s，,。：:；;]|住在?|在|地址是?|是)$")
-_NOT_ESTATE_TAGS = set("vadurpcyefsmt")
 
 
 def _with_unsuffixed_estate(text: str, found: AddressMatch) -> AddressMatch:
@@ -402,12 +402,4 @@ def _with_unsuffixed_estate(text: str, found: AddressMatch) -> AddressMatch:
 
 
 def _names_something_else(name: str) -> bool:
-    import jieba.posseg
-
-    from nlu.rules.gazetteer import lookup
-    from nlu.rules.service_names import service_spans
-    from nlu.rules.vocab import GAZETTEERS
-
-    if any(lookup(name, entity) for entity in GAZETTEERS) or service_spans(name):
-        return True
-    return any(token.flag[:1] in _NOT_ESTATE_TAGS for token in jieba.posseg.cut(name))
+    return names_a_known_value(name) or any_tagged(tagged_words(name), NOT_IN_AN_ESTATE_NAME)

@@ -8,6 +8,7 @@ import re
 from nlu.rules.kinship import RELATIONS
 from nlu.rules.name_reading import NAME_CHARS, NOT_NAMES, TRANSLITERATED, NameMatch, read_name
 from nlu.rules.name_spelling import is_spelling, mask_spelling, spelled_names
+from nlu.rules.ordinary_words import NOT_IN_A_PERSON_NAME, any_tagged, names_a_known_value, tagged_words
 from nlu.rules.surnames import surname_len
 
 _TIME_WORD = re.compile(r"^[今明后昨前大]|[天日号点周月年午晚早]$|星期|礼拜|[市县省州口镇乡区村]$")
@@ -16,29 +17,20 @@ _FILLER = re.compile(r"^(?:嗯|呃|那个|就是|这个|喂|哦|噢|啊)+|(?:吧
 _BARE = re.compile(rf"^{NAME_CHARS}{{2,5}}$")
 
 
-_NOT_NAME_TAGS = set("vdfpcuye")
-
-
 def _reads_as_name(word: str) -> bool:
     """Jieba's tagger does not read ``word`` as ordinary words: 应该系 (应该 + 系), 楼里,
     居住正 and 高血压 are no names, 刘洋 and 杜建军 may be."""
-    import jieba.posseg
-
-    tokens = list(jieba.posseg.cut(word))
-    if any(t.flag[:1] in _NOT_NAME_TAGS for t in tokens):
+    words = tagged_words(word)
+    if any_tagged(words, NOT_IN_A_PERSON_NAME):
         return False
-    return len(tokens[0].word) == 1 or tokens[0].flag.startswith("nr")
+    first, tag = words[0]
+    return len(first) == 1 or tag.startswith("nr")
 
 
 def listed_name(text: str) -> NameMatch | None:
     """A name given bare among other values in one typed line (约律师 劳动仲裁的事
     下周二下午2点 刘洋 15921234567): one segment is exactly a full name and another holds
     a phone or ID number."""
-    from nlu.rules.gazetteer import lookup
-    from nlu.rules.vocab import GAZETTEERS
-
-    from nlu.rules.service_names import service_spans
-
     segments = [(m.start(), m.end()) for m in re.finditer(r"[^\s，,、；;/]+", text)]
     if len(segments) < 3 or not any(_VALUE_SEGMENT.search(text[a:b]) for a, b in segments):
         return None
@@ -47,8 +39,7 @@ def listed_name(text: str) -> NameMatch | None:
         seg = text[a:b]
         span = read_name(seg, 0) if _BARE.match(seg) and 2 <= len(seg) <= 4 else None
         if span and span[1] == len(seg) and not any(r in seg for r in RELATIONS) \
-                and not any(lookup(seg, entity) for entity in GAZETTEERS) and not service_spans(seg) \
-                and not _TIME_WORD.search(seg) and _reads_as_name(seg):
+                and not names_a_known_value(seg) and not _TIME_WORD.search(seg) and _reads_as_name(seg):
             names.append(NameMatch(a, b, seg, "named"))
     return names[0] if len(names) == 1 else None
 
