@@ -2,9 +2,9 @@
 validate with a reason, count failures, and offer a human after three.
 
 A service module subclasses `ServiceForm` with its name and required slots;
-validators for slots shared across services (phone, ID, name, address,
-times, choices, confirmation) live here once; whether the form stops this
-turn is `form_stops`'s.
+validators for slots shared across services (ID, name, times, choices,
+confirmation) live here once, the phone and address ones in `contact`
+(mixed in), and whether the form stops this turn is `form_stops`'s.
 """
 from __future__ import annotations
 
@@ -293,10 +293,6 @@ class ServiceForm(ContactValues, FormValidationAction):
 
     # -- shared validators ------------------------------------------------------
 
-    def validate_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       domain: DomainDict) -> Dict[str, Any]:
-        return self._result("phone", values.check_phone(str(value)), dispatcher, tracker)
-
     def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[str, Any]:
         check = values.check_id_number(str(value), now_local())
@@ -308,19 +304,6 @@ class ServiceForm(ContactValues, FormValidationAction):
             else ("served", "named", "self")
         return self._result("person_name", values.check_person_name(str(value), prefer), dispatcher,
                             tracker)
-
-    def validate_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> Dict[str, Any]:
-        # A correction at the read-back may name only the part that was wrong.
-        known = previous_value("address", tracker) \
-            if tracker.get_slot("requested_slot") == "confirm" else self.door_number_asked(tracker)
-        # 不是东单元，是西单元，幸福里小区7号楼西单元502: the address meant, not the first said
-        said = values.said_address(latest_text(tracker))
-        check = values.check_address(said if said and str(value) in latest_text(tracker) else str(value), known)
-        if check.ok and self.door_number_missing(check.value, tracker):
-            return self._reject("address", f"请再说一下“{check.value}”的门牌号，"
-                                           f"例如“{check.value}3号楼2单元502”或“12号302房”。", dispatcher, tracker)
-        return self._result("address", check, dispatcher, tracker)
 
     def validate_repair_category(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
