@@ -2,14 +2,14 @@
 validate with a reason, count failures, and offer a human after three.
 
 A service module subclasses `ServiceForm` with its name and required slots;
-validators for slots shared across services (phone, ID, name, address,
-times, choices, confirmation) live here once.
+validators for slots shared across services (ID, name, times, choices,
+confirmation) live here once, the phone and address ones in `contact`
+(mixed in), and whether the form stops this turn is `form_stops`'s.
 """
 from __future__ import annotations
 
 import inspect
 import logging
-import re
 from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -24,20 +24,16 @@ from actions.forms.amend import amendments
 from actions.forms.contact import ContactValues
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
-from actions.forms.turn import (ASKS_AGAIN, ASKS_PROGRESS, FREE_TEXT_SLOTS, INTERRUPTING_INTENTS,
-                                SAME_PHONE_SAID, asks_for_human,
-                                SOMEONE_ELSE, THEIR_PLACE, channel_of, relation_named,
-                                confirmed_unchanged, confirms,
-                                latest_intent, latest_text, looks_like_answer, names_in, now_local,
-                                previous_value, set_by_latest_message, skipped_by_rasa)
+from actions.forms.form_stops import form_stop
+from actions.forms.turn import (FREE_TEXT_SLOTS, INTERRUPTING_INTENTS, SAME_PHONE_SAID, SOMEONE_ELSE, THEIR_PLACE,
+                                channel_of, confirmed_unchanged, confirms, latest_intent, latest_text,
+                                looks_like_answer, names_in, now_local, previous_value, relation_named,
+                                skipped_by_rasa)
 from actions.services.registry import services
-from nlu.rules.service_names import service_spans
 
 logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 3
-# How sure the classifier must be of another service before a form gives way to it.
-SWITCH_CONFIDENCE = 0.8
 # Values a remembered profile can offer ("还是用尾号5678的电话吗？").
 OFFERABLE = ("phone", "person_name", "address")
 ADDRESS_PARTS = ("building", "unit", "room")
@@ -122,22 +118,9 @@ class ServiceForm(ContactValues, FormValidationAction):
                   domain: DomainDict) -> List[EventType]:
         # rasa-sdk returns only slots the form requires; optional ones travel here.
         side = self.new_person(tracker) + self.side_values(tracker)
-        if (tracker.get_slot("requested_slot") and asks_for_human(tracker)
-                and self.service not in ("case_status_query", "emergency_help")):
-            # 收费吗？我想跟工作人员说: whatever the classifier made of it, a person comes
-            # next; the form stops here and resumes where it was after the hand-back.
-            side.append(SlotSet("form_stopped", "requested"))
-        elif self.asks_progress(tracker):
-            # 刚刚申请的高龄津贴，现在办到啥地方了？ right after filing it: the progress of the
-            # case just filed, not the same form again (a second, identical case)
-            side.append(SlotSet("form_stopped", "progress"))
-        elif again := self.same_again(tracker):
-            # 再给我老婆约一个 read as another service: the one just filed is meant.
-            side.append(SlotSet("form_stopped", f"again:{again}"))
-        elif other := self.switches_to(tracker):
-            # 好吧，那我提个建议…: a new request in the middle of this one. This form ends
-            # unfiled (its submit action says so) and the new service starts.
-            side.append(SlotSet("form_stopped", f"switch:{other}"))
+        stop = form_stop(self, tracker)
+        if stop:
+            side.append(SlotSet("form_stopped", stop))
         side += await self.early_times(dispatcher, tracker, domain)
         tracker.add_slots(side)
         return side + await super().run(dispatcher, tracker, domain)
@@ -151,37 +134,6 @@ class ServiceForm(ContactValues, FormValidationAction):
             elif started and event.get("event") == "user":
                 return event.get("text") or ""
         return None
-
-    def asks_progress(self, tracker: Tracker) -> bool:
-        filed = {e.get("value") for e in tracker.events
-                 if e.get("event") == "slot" and e.get("name") == "last_service"}
-        return (not tracker.get_slot("requested_slot") and latest_intent(tracker) == self.service
-                and bool(tracker.get_slot("last_case_number")) and self.service in filed
-                and bool(ASKS_PROGRESS.search(latest_text(tracker))))
-
-    def same_again(self, tracker: Tracker) -> str | None:
-        last = tracker.get_slot("last_service")
-        text = latest_text(tracker)
-        if tracker.get_slot("requested_slot") or latest_intent(tracker) != self.service:
-            return None
-        if last in (None, self.service, "emergency_help") or last not in SPECS:
-            return None
-        if not (ASKS_AGAIN.search(text) and SOMEONE_ELSE.search(text)) or service_spans(text):
-            return None  # 再约一个社保认证 names the service; 再报个修 is a new one for the speaker
-        return last
-
-    def switches_to(self, tracker: Tracker) -> str | None:
-        """Another service asked for clearly, in a message that answers nothing here."""
-        intent = tracker.latest_message.get("intent") or {}
-        name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
-        requested = tracker.get_slot("requested_slot")
-        if name not in SPECS or name in (self.service, "emergency_help") or confidence < SWITCH_CONFIDENCE:
-            return None
-        if not requested or looks_like_answer(requested, latest_text(tracker)):
-            return None
-        if set_by_latest_message(tracker) & set(self.slots(tracker)):
-            return None  # it carries a value for this form: an answer, whatever the intent
-        return name
 
     async def early_times(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> List[EventType]:
@@ -341,10 +293,6 @@ class ServiceForm(ContactValues, FormValidationAction):
 
     # -- shared validators ------------------------------------------------------
 
-    def validate_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       domain: DomainDict) -> Dict[str, Any]:
-        return self._result("phone", values.check_phone(str(value)), dispatcher, tracker)
-
     def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[str, Any]:
         check = values.check_id_number(str(value), now_local())
@@ -356,19 +304,6 @@ class ServiceForm(ContactValues, FormValidationAction):
             else ("served", "named", "self")
         return self._result("person_name", values.check_person_name(str(value), prefer), dispatcher,
                             tracker)
-
-    def validate_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> Dict[str, Any]:
-        # A correction at the read-back may name only the part that was wrong.
-        known = previous_value("address", tracker) \
-            if tracker.get_slot("requested_slot") == "confirm" else self.door_number_asked(tracker)
-        # 不是东单元，是西单元，幸福里小区7号楼西单元502: the address meant, not the first said
-        said = values.said_address(latest_text(tracker))
-        check = values.check_address(said if said and str(value) in latest_text(tracker) else str(value), known)
-        if check.ok and self.door_number_missing(check.value, tracker):
-            return self._reject("address", f"请再说一下“{check.value}”的门牌号，"
-                                           f"例如“{check.value}3号楼2单元502”或“12号302房”。", dispatcher, tracker)
-        return self._result("address", check, dispatcher, tracker)
 
     def validate_repair_category(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:

@@ -1,9 +1,10 @@
-"""Where and how to reach the resident: a caller's own number offered or taken, and the
-door number a home service needs. Mixed into every service form (ServiceForm)."""
+"""Where and how to reach the resident: the phone and address validators, a caller's own
+number offered or taken, and the door number a home service needs. Mixed into every
+service form (ServiceForm), whose failure accounting the validators report through."""
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -13,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.forms import values
 from actions.forms.service_values import repair_category_of
 from actions.forms.turn import (NOT_THIS_ONE, THIS_NUMBER, THIS_ONE, caller_number, latest_intent,
-                                latest_text)
+                                latest_text, previous_value)
 
 # 电话一样 / 还是我的 / 也打我这个: the number given for the earlier request
 SAME_AS_BEFORE = re.compile(r"一样|同一个|还是(?:我的|这个|那个|刚才)|也打我|也是我|留我的|打我的?(?:手机|电话)")
@@ -24,7 +25,11 @@ _DOOR_PARTS = {"building", "unit", "room", "floor", "road_no", "lane", "annex", 
 
 
 class ContactValues:
-    """Phone and door number: what ServiceForm's validators and extractors call."""
+    """Phone and address: their validators, the phone's extractor, and the door number."""
+
+    # ServiceForm's: an answer accepted, or refused with a reason and counted.
+    _result: Callable[..., Dict[str, Any]]
+    _reject: Callable[..., Dict[str, Any]]
 
     # A hotline caller's own number fills the phone at once where every second counts
     # (an emergency); elsewhere it is offered (就用您打来的这个号码吗？), since many call
@@ -55,6 +60,10 @@ class ContactValues:
             if check.ok:
                 return {"phone": check.value}
         return {}
+
+    def validate_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> Dict[str, Any]:
+        return self._result("phone", values.check_phone(str(value)), dispatcher, tracker)
 
     def caller_number_answer(self, tracker: Tracker) -> List[EventType] | None:
         """是 / 不是 to 就用您打来的这个号码吗？"""
@@ -92,3 +101,16 @@ class ContactValues:
             return None
         return next((e.get("value") for e in reversed(tracker.events) if e.get("event") == "slot"
                      and e.get("name") == "address" and e.get("value")), None)
+
+    def validate_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> Dict[str, Any]:
+        # A correction at the read-back may name only the part that was wrong.
+        known = previous_value("address", tracker) \
+            if tracker.get_slot("requested_slot") == "confirm" else self.door_number_asked(tracker)
+        # 不是东单元，是西单元，幸福里小区7号楼西单元502: the address meant, not the first said
+        said = values.said_address(latest_text(tracker))
+        check = values.check_address(said if said and str(value) in latest_text(tracker) else str(value), known)
+        if check.ok and self.door_number_missing(check.value, tracker):
+            return self._reject("address", f"请再说一下“{check.value}”的门牌号，"
+                                           f"例如“{check.value}3号楼2单元502”或“12号302房”。", dispatcher, tracker)
+        return self._result("address", check, dispatcher, tracker)

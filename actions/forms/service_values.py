@@ -9,8 +9,9 @@ import re
 from datetime import date
 
 from actions.forms.values import Check
+from nlu.rules.cantonese import chars_as_mandarin
 from nlu.rules.digits import chinese_numeral_to_int, fullwidth_to_ascii
-from nlu.rules.gazetteer import CANTONESE_CHARS, lookup
+from nlu.rules.gazetteer import lookup
 from nlu.rules.id_number import birth_date
 from nlu.rules.vocab import GENERIC_PHRASES
 
@@ -297,6 +298,6 @@ def repair_category_of(text: str) -> str:
     match = lookup(text, "repair_category")
     if match is None:
         return "other"
-    if match.text.translate(CANTONESE_CHARS) in GENERIC_PHRASES and _COMMON_AREA.search(text):
+    if chars_as_mandarin(match.text) in GENERIC_PHRASES and _COMMON_AREA.search(text):
         return "public_facility"
     return match.value

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from nlu.rules.address import CN_DIGITS, NUMBERED_RE, find_address, numbered_at, to_digits
+from nlu.rules.address import find_address, to_digits
+from nlu.rules.address_grammar import CN_DIGITS, NUMBERED_RE, numbered_at
 from nlu.rules.digits import fullwidth_to_ascii
 
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
+from nlu.rules.cantonese import chars_as_mandarin
+
 
 @dataclass(frozen=True)
 class GazetteerMatch:
@@ -78,12 +80,6 @@ def _excluded(text: str, start: int, end: int, phrase: str,
     return False
 
 
-# Cantonese function words read as their Mandarin ones, one character for one so every
-# position holds (啲灯坏咗 → 的灯坏了, 唔着 → 不着, 冇水 → 没水)
-CANTONESE_CHARS = str.maketrans({"咗": "了", "啲": "的", "嘅": "的", "唔": "不", "冇": "没", "係": "是",
-                                  "嚟": "来", "喺": "在", "佢": "他"})
-
-
 def find_in_vocab(text: str, entity: str, vocab: dict[str, list[str]],
                   excluded: dict[str, tuple[str, ...]] | None = None,
                   generic: frozenset[str] = frozenset()) -> list[GazetteerMatch]:
@@ -94,7 +90,7 @@ def find_in_vocab(text: str, entity: str, vocab: dict[str, list[str]],
     # read as Mandarin (灯坏了 in 灯坏咗); the vocabulary itself is never translated, so a
     # Cantonese phrase never matches Mandarin words it was not meant for (没反应).
     written = text.lower()
-    mandarin = written.translate(CANTONESE_CHARS)
+    mandarin = chars_as_mandarin(written)
     candidates = []
     for value, phrases in vocab.items():
         for phrase in phrases:
