@@ -39,7 +39,9 @@ class AddressMatch:
 
 
 # 七号 七号 / 五零二 不对 五零一: what comes before a part said again or put right
-_AGAIN = re.compile(r"(?:[\s,，]|嗯|啊|哦|那个)*(?:不对|不是|就是|应该是|是)?(?:[\s,，]|嗯|啊)*")
+_AGAIN = re.compile(r"(?:[\s,，]|嗯|啊|哦|哎|唉|呃|哎呀|那个)*(?:(?:不对|不是|说错了?|错了)[\s,，]*)*"
+                    r"(?:就是|应该是|是)?(?:[\s,，]|嗯|啊)*")
+_PUT_RIGHT = re.compile(r"不对|不是|错")
 # Where an address may begin: after the words that announce one, the announcing words
 # themselves never part of it.
 _LEAD_BEFORE = re.compile(r"(?:家住|家里|家在|我家|俺家|咱家|住|地址|位置|位于|就在)$")
@@ -89,19 +91,39 @@ def _chain(text: str, start: int, first: Part) -> list[Part]:
         if part is None and sep:
             part = named_at(text, pos, kinds) or numbered_at(text, pos, kinds)
         if part is None and parts[-1].kind not in ("district", "road", "estate", "area"):
-            # 七号 七号 / 五零二 不对 五零一: the same part said again, or put right
-            again = _AGAIN.match(text, pos)
-            part = numbered_at(text, again.end(), (parts[-1].kind,)) if again else None
-            if part is not None and text[part.end:part.end + 1].isdigit():
-                part = None  # the start of a phone number, not a room said again
-            if part is not None:
-                parts[-1] = part
+            said_again = _said_again(text, pos, parts)
+            if said_again is not None:
+                at, part = said_again
+                parts[at:] = [part]
                 pos = part.end
                 continue
         if part is None:
             return parts
         parts.append(part)
         pos = part.end
+
+
+def _said_again(text: str, pos: int, parts: list[Part]) -> tuple[int, Part] | None:
+    """七号 七号 / 五零二 不对 五零一 / 三单元 不是 四单元 六零二: a numbered part said again or
+    put right after the chain, as (index of the part it replaces, the new part); the parts
+    after the replaced one go with it (they are said again after it)."""
+    again = _AGAIN.match(text, pos)
+    at = again.end() if again else pos
+    corrected = bool(again and _PUT_RIGHT.search(again.group(0)))
+    for index in range(len(parts) - 1, -1, -1):
+        kind = parts[index].kind
+        if kind in ("district", "road", "estate", "area"):
+            return None
+        part = numbered_at(text, at, (kind,))
+        if part is None or text[part.end:part.end + 1].isdigit():
+            continue  # (the start of a phone number, not a room said again)
+        longer = numbered_at(text, at, tuple(k for k in NEXT[None] + ("floor", "unit") if k != kind))
+        if longer is not None and longer.end > part.end:
+            continue  # 四单元 is no room 四
+        same = to_digits(part.value) == to_digits(parts[index].value)
+        if (same or corrected or index == len(parts) - 1) and (kind != "room" or _room_ok(part, parts[:index])):
+            return index, part
+    return None
 
 
 def _room_ok(part: Part, parts: list[Part]) -> bool:
@@ -188,6 +210,11 @@ def _starts(text: str):
         yield pos, prev in NAME_STOP or bool(_LEAD_BEFORE.search(text[max(0, pos - 3):pos]))
 
 
+# 九 九号楼 / 三 三单元: a number begun, then said whole with its part
+_NUMBER_STUTTER = re.compile(r"(?<![\d零〇一二两三四五六七八九十幺洞])([\d零〇一二两三四五六七八九十幺洞]{1,3})[\s,，]+"
+                             r"(?=\1[\d零〇一二两三四五六七八九十幺洞]*\s*(?:号|栋|幢|座|单元|楼|层|室))")
+
+
 def find_addresses(text: str) -> list[AddressMatch]:
     """Every residential address in ``text``, in order."""
     found: list[AddressMatch] = []
@@ -205,7 +232,8 @@ def find_addresses(text: str) -> list[AddressMatch]:
 
 def find_address(text: str) -> AddressMatch | None:
     """The first residential address in ``text``, or None."""
-    ascii_text = fullwidth_to_ascii(text)  # same length, so spans stay valid
+    # same length, so spans stay valid
+    ascii_text = _NUMBER_STUTTER.sub(lambda m: " " * len(m.group(0)), fullwidth_to_ascii(text))
     for pos, boundary in _starts(ascii_text):
         if ascii_text[pos] in " \t\n，,。":
             continue

@@ -14,7 +14,8 @@ _LETTER = r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
 _AREA = (r"楼道|楼梯间?|电梯间?|电梯|单元门|楼门|门口|楼下|楼顶|顶楼|天台|地下室|地下车库|车库|大厅"
          r"|[东南西北正后侧大]门口?|停车场|车棚|广场|健身区|垃圾站|花园|绿化带|走廊")
 # Between parts: a pause, 的, or a filler a recogniser writes down (3座 嗯 1205, 3座 我住1205).
-SEP = r"(?:[\s的,，]|嗯|呃|啊|那个|我住在?|我家){0,4}"
+# (88弄5号，她家在六层，602室: who lives there, said between the parts)
+SEP = r"(?:[\s的,，]|嗯|呃|啊|那个|我住在?|我家|(?:[他她俺]|老人)(?:家|住)在?){0,4}"
 
 # Named parts: a name (read backwards from the suffix) and the suffix.
 _DISTRICT_SUFFIX = r"街道|镇|乡|新区|(?<![小社园校片厂])区(?!域)"
@@ -115,9 +116,10 @@ def named_at(text: str, pos: int, kinds: tuple[str, ...]) -> Part | None:
                 re.fullmatch(NUM, name) or re.search(r"[\u4e00-\u9fff][一二三四五六七八九十]$", name))) or (
                 kind == "road" and (re.search(r"[\u4e00-\u9fff]{2}[一二三四五六七八九]$", name)
                                      or m.group(0) == "条"))
-            # 五四路88号, 八一路12弄: a road named by a date, wholly numerals, told by its number after
+            # 五四路88号, 八一路12弄, 五四路温泉新村: a road named by a date, wholly numerals, told by
+            # its number or an estate after it
             numeral_road = kind == "road" and re.fullmatch(r"[一二三四五六七八九十]{2}", name) and re.match(
-                rf"\s*(?:{NUM})\s*[号弄]", text[m.end():])
+                rf"\s*(?:{NUM})\s*[号弄]|[\u4e00-\u9fff]{{2,6}}?(?:{_ESTATE_SUFFIX})", text[m.end():])
             # 劲松八区, 和平街十一区: a numbered area of an estate, not a district.
             numbered_area = kind == "district" and m.group(0) == "区" and re.search(
                 r"[\u4e00-\u9fff](?:[一二三四五六七八九十]{1,3}|\d{1,2})$", name)

@@ -26,6 +26,13 @@ def chars_as_mandarin(text: str) -> str:
     return text.translate(CANTONESE_CHARS)
 
 
+# Shanghainese 伊 (he, she) where it introduces a name: 伊叫钱福生, 伊个名字是… (伊 is also a
+# surname and a syllable of names, so only before a naming word)
+_WU_PRONOUN = re.compile(r"伊(?=叫|是|姓|个?名字|的名字|额名字)")
+
+
 def pronouns_as_mandarin(text: str) -> str:
-    """佢 read as 他, and 系 after a pronoun as 是 (我系佢女婿 → 我是他女婿)."""
-    return _COPULA_AFTER_PRONOUN.sub("是", text.translate(_PRONOUN_CHARS))
+    """佢 read as 他, and 系 after a pronoun as 是 (我系佢女婿 → 我是他女婿); the Shanghainese
+    伊 before a naming word as 他 (伊叫钱福生)."""
+    text = _WU_PRONOUN.sub("他", text.translate(_PRONOUN_CHARS))
+    return _COPULA_AFTER_PRONOUN.sub("是", text)

@@ -11,6 +11,8 @@ from nlu.rules.kinship import RELATIONS
 from nlu.rules.name_reading import NAME_CHARS
 
 _REL = "(?:" + "|".join(RELATIONS) + ")"
+# How an elder is called by neighbours and helpers (王秀英阿姨, 独居老人屈秀梅)
+_ELDER = r"(?:老人家|老人|老太太|老爷子|老大爷|老爷爷|老奶奶|阿姨|大爷|奶奶|爷爷|大妈|大娘|婆婆|阿婆|阿公|阿伯|伯伯|嬢嬢|孃孃)"
 _POSSESSOR = r"(?:我们?家?|俺家?|咱家?|他|她|佢|他们|老人|孩子)?的?"
 _CALLED = r"(?:姓[\u4e00-\u9fff]{1,2}[，,\s]*(?:名字)?叫|的?(?:名字|姓名|大名|全名)\s*(?:叫做?|是|为|[:：])?|叫做?|名叫|是)"
 
@@ -29,6 +31,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                           rf"(?:他|她)?(?:就)?(?:叫做?|名叫)[\s:：]*(?P<n>)")),
     # 帮我爸何建军申请 / 给我外婆钱桂香办 / 我妈王秀英今年85 / 他妹妹陈雨桐也报一个
     ("served", re.compile(rf"(?:帮|给|替|为|带|陪|我|俺|咱|还有|另外|以及|和|他|她|^|(?<=[\s，,。]))(?:我|俺|咱)?们?家?的?(?P<rel>{_REL})[\s，,]?(?P<n>)")),
+    # 结对帮扶的独居老人屈秀梅 / 我们楼的阿姨王桂兰: an elder described, then named
+    ("served", re.compile(rf"(?:独居|孤寡|空巢|残疾|困难|的)(?P<rel>{_ELDER})[\s，,]?(?P<n>)")),
+    # 帮我们楼的孙秀珍阿姨办 / 给王德顺老人家申请: the whole name, then how a neighbour calls them
+    ("served", re.compile(rf"(?:(?<=[的帮给替为和跟，,。\s])|^)(?P<n>)(?={NAME_CHARS}{{2,3}}?{_ELDER})")),
     # 他叫 / 她叫 / 老人姓名是
     ("served", re.compile(r"(?<![我你])(?:他|她)(?:的)?(?:名字|姓名)?(?:叫做?|是)[\s:：]*(?P<n>)")),
     # 我叫张秀英 / 我是王建国 / 本人张秀英 / 我的名字是

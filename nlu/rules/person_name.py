@@ -15,12 +15,15 @@ A relation word alone (他女儿, 我妈) is never a name.
 """
 from __future__ import annotations
 
+import re
+
 from nlu.rules.cantonese import pronouns_as_mandarin
 from nlu.rules.kinship import CHILD_RELATIONS, RELATIONS
 from nlu.rules.name_answer import bare_name, listed_name
 from nlu.rules.name_frames import frame_candidates
 from nlu.rules.name_reading import NameMatch, read_name
 from nlu.rules.name_spelling import chars_in_order, mask_spelling, spelled_names
+from nlu.rules.surnames import surname_len
 
 # What the assistant's forms and extractors use; the parts live in the modules above.
 __all__ = ["CHILD_RELATIONS", "RELATIONS", "NameMatch", "bare_name", "best_name", "chars_in_order",
@@ -32,6 +35,7 @@ _ROLE_RANK = {"served": 0, "named": 1, "self": 2, "helper": 3}
 def find_person_names(text: str) -> list[NameMatch]:
     """Every name in ``text`` with its role, in order of position, one per span."""
     found: dict[int, NameMatch] = {}
+    text = _without_surname_stutter(text)
     spelled = {start: (start, end) for start, end, _ in spelled_names(text)}
     text = mask_spelling(text)
     for role, start, rel, need_surname in frame_candidates(pronouns_as_mandarin(text)):
@@ -46,6 +50,16 @@ def find_person_names(text: str) -> list[NameMatch]:
         listed = listed_name(text)
         return [listed] if listed else []
     return _without_overlaps(sorted(found.values(), key=lambda n: n.start))
+
+
+# 他叫 钱 钱福生 / 佢叫 梁 梁亚妹: the surname said alone, then the whole name
+_SURNAME_THEN_NAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[\s，,、]+(?=\1[\u4e00-\u9fff])")
+
+
+def _without_surname_stutter(text: str) -> str:
+    """The surname said before the whole name blanked out, every position kept."""
+    return _SURNAME_THEN_NAME.sub(
+        lambda m: " " * len(m.group(0)) if surname_len(m.group(1)) == 1 else m.group(0), text)
 
 
 def _without_overlaps(names: list[NameMatch]) -> list[NameMatch]:
