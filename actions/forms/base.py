@@ -25,7 +25,8 @@ from actions.forms.contact import ContactValues
 from actions.forms.service_values import repair_category_of
 from actions.forms.spec import SPECS
 from actions.forms.form_stops import form_stop
-from actions.forms.turn import (FREE_TEXT_SLOTS, INTERRUPTING_INTENTS, SAME_PHONE_SAID, SOMEONE_ELSE, THEIR_PLACE,
+from actions.forms.turn import (FREE_TEXT_SLOTS, INTERRUPTING_INTENTS, SAME_PHONE_SAID, SOMEONE_ELSE, SPEAKER_NOW,
+                                THE_ELDER, THEIR_PLACE,
                                 channel_of, confirmed_unchanged, confirms, latest_intent, latest_text,
                                 looks_like_answer, names_in, now_local, previous_value, relation_named,
                                 skipped_by_rasa)
@@ -76,10 +77,13 @@ class ServiceForm(ContactValues, FormValidationAction):
         if not tracker.get_slot("last_case_number") or tracker.get_slot("requested_slot") or not starting:
             return used
         current = tracker.get_slot("person_name")
+        text = latest_text(tracker)
         other_name = any(n.get("name_role") in ("served", "named") and n.get("value") != current
                          for n in names_in(tracker))
-        if not other_name and (not SOMEONE_ELSE.search(latest_text(tracker))
-                               or self.same_relative(tracker)):
+        someone_else = SOMEONE_ELSE.search(text) and not self.same_relative(tracker)
+        # 我自己也要办居住证 after 我爷爷叫韩德福: the speaker now, who was not the person before
+        speaker_now = SPEAKER_NOW.search(text) and self.served_someone_else(tracker)
+        if not (other_name or someone_else or speaker_now):
             return used
         # The name said now is taken from the message after this reset; an ID said with it stays.
         said_now = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
@@ -96,12 +100,24 @@ class ServiceForm(ContactValues, FormValidationAction):
         return [SlotSet(slot, None) for slot in reset if slot not in said_now] + used
 
     @staticmethod
+    def served_someone_else(tracker: Tracker) -> bool:
+        """The person on the form was named as someone other than the speaker (我爷爷叫韩德福)."""
+        current = tracker.get_slot("person_name")
+        return bool(current) and any(
+            e.get("entity") == "person_name" and e.get("value") == current and e.get("name_role") == "served"
+            for event in tracker.events if event.get("event") == "user"
+            for e in (event.get("parse_data") or {}).get("entities") or [])
+
+    @staticmethod
     def same_relative(tracker: Tracker) -> bool:
-        """我妈还想要助餐 after 给我妈申请高龄津贴: the relative already served, not another."""
+        """我妈还想要助餐 after 给我妈申请高龄津贴: the relative already served, not another;
+        给老人签个家庭医生: the elder the conversation is about."""
         kin = relation_named(latest_text(tracker))
         if not kin:
             return False
         current = tracker.get_slot("person_name")
+        if kin in THE_ELDER and current:
+            return True
         said = [e for e in tracker.events if e.get("event") == "user"][:-1]  # (the last is this one)
         for event in said:
             parse = event.get("parse_data") or {}

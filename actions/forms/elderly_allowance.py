@@ -13,6 +13,11 @@ from actions.forms.service_values import check_allowance_age
 from actions.forms.spec import SPECS
 from actions.forms.submit import SubmitService, reset_events
 from actions.reminders import under_age_offer
+from nlu.rules.id_number import birth_date
+
+# Below this age an ID given for the elderly allowance is taken for someone else's (a
+# grandchild sending their own); from it up to 80 the rule is explained and nothing filed.
+OLD = 60
 
 
 class ValidateElderlyAllowanceForm(ServiceForm):
@@ -29,6 +34,13 @@ class ValidateElderlyAllowanceForm(ServiceForm):
         age = check_allowance_age(result["id_number"], now_local().date())
         if age.ok:
             return result
+        if age.extra.get("applicant_age", OLD) < OLD:
+            # A number of someone far from old age is the helper's own, sent by mistake, far
+            # more often than an application: ask again for the elder's, saying why.
+            born = birth_date(result["id_number"])
+            return self._reject("id_number", (
+                f"这个身份证号的出生日期是{born.year}年{born.month}月{born.day}日，今年{age.extra['applicant_age']}岁，"
+                f"不像是老人的。高龄津贴要用老人本人的身份证号，请再核对一下。"), dispatcher, tracker)
         # Under 80: explain the rule, keep nothing of this application, file nothing.
         dispatcher.utter_message(text=age.reason)
         return {**result, "form_stopped": "under_age"}

@@ -9,7 +9,7 @@ from typing import Callable, List, Optional, Protocol
 from rasa_sdk import Tracker
 
 from actions.forms.spec import SPECS
-from actions.forms.turn import (ASKS_AGAIN, ASKS_PROGRESS, SOMEONE_ELSE, asks_for_human, latest_intent,
+from actions.forms.turn import (ASKS_AGAIN, ASKS_PROGRESS, SOMEONE_ELSE, SPEAKER_NOW, asks_for_human, latest_intent,
                                 latest_text, looks_like_answer, set_by_latest_message)
 from nlu.rules.service_names import service_spans
 
@@ -54,7 +54,8 @@ def same_service_again(form: Form, tracker: Tracker) -> Optional[str]:
         return None
     if last in (None, form.service, "emergency_help") or last not in SPECS:
         return None
-    if not (ASKS_AGAIN.search(text) and SOMEONE_ELSE.search(text)) or service_spans(text):
+    if not (ASKS_AGAIN.search(text) and (SOMEONE_ELSE.search(text) or SPEAKER_NOW.search(text))) \
+            or service_spans(text):
         return None  # 再约一个社保认证 names the service; 再报个修 is a new one for the speaker
     return f"again:{last}"
 

@@ -48,7 +48,13 @@ _KIN = "(?:" + "|".join(RELATIONS) + ")"
 SOMEONE_ELSE = re.compile(f"(?:给|帮|替|为|还有|另外|再|也)(?:我|俺|咱)?(?:家)?(?P<kin>{_KIN})|"
                           f"(?:我|俺|咱)家?(?P<kin2>{_KIN})(?:的)?(?:也|还)|"
                           # 另外我老伴有高血压，想签个家庭医生: the relative's own need
-                          f"(?:^|[，,。\\s])(?:我|俺|咱)家?(?P<kin3>{_KIN})(?:有|得了?|患|身体|腿|腰|需要|想|要)")
+                          f"(?:^|[，,。\\s])(?:我|俺|咱)家?(?P<kin3>{_KIN})(?:有|得了?|患|身体|腿|腰|需要|想|要)|"
+                          # 婆婆也要签，一起约: the relative first, then 也/还
+                          f"(?:^|[，,。\\s])(?P<kin4>{_KIN})(?:的)?(?:也|还)(?:要|想|得|需要|一起)")
+# 我自己也要办 / 我也还没办，能一起约吗: the speaker, after a request for someone else
+SPEAKER_NOW = re.compile(r"(?:我|俺)(?:自己|本人)|(?<![他她])(?:我|俺)也(?:要|想|得|还没|没|一起|顺便)")
+# 给老人签个家庭医生: the elder the conversation is about, not a new person
+THE_ELDER = frozenset({"老人", "老人家", "老爷子", "老太太"})
 # 地址电话跟我妈一样的 / 家长和电话跟刚才一样: the earlier phone, kept without asking
 SAME_PHONE_SAID = re.compile(r"(?:电话|号码|手机)[^，。,.!?！？]{0,8}(?:一样|相同|同一个|不变|照旧|还是|也是|跟刚才)|"
                              r"(?:一样|同样)的?(?:电话|号码|手机)")
@@ -64,7 +70,7 @@ ASKS_AGAIN = re.compile(r"(?:再|也|还|同样)(?:给|帮|替|为)?.{0,6}?(?:�
 def relation_named(text: str) -> str | None:
     """The relative a new request is for (给我老婆也约一个 → 老婆), if one is named."""
     m = SOMEONE_ELSE.search(text)
-    return m and (m.group("kin") or m.group("kin2") or m.group("kin3"))
+    return m and (m.group("kin") or m.group("kin2") or m.group("kin3") or m.group("kin4"))
 
 
 # Inside a story (就想找个人说说话, 跟工作人员吵了一架) these words ask for no one: a free-text

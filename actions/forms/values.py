@@ -18,7 +18,7 @@ from nlu.rules.address_edit import complete_address, written_address
 from nlu.rules.gazetteer import lookup
 from nlu.rules.id_number import SPOKEN_X, find_id_numbers, id_problem, normalise_id, valid_id_within
 from nlu.rules.office_hours import OfficeHours
-from nlu.rules.person_name import bare_name, best_name, find_person_names
+from nlu.rules.person_name import bare_name, best_name, find_person_names, mask_spelling, read_name
 from nlu.rules.phone import find_phones, phone_problem
 from nlu.rules.timeexpr import TZ, TimeMatch, find_times
 from nlu.rules.timepick import days_said, resolve_time
@@ -90,12 +90,30 @@ def dont_know_reason(slot: str, text: str) -> str | None:
 _OWN_NAME_WANTED = re.compile(r"(?:登记|写|填|留|用|记)(?:上|成)?我(?:自己)?的?(?:名字|姓名)?|就写我|我的名字就行|写我本人")
 
 
+_NAME_PUT_RIGHT = re.compile(r"不对|说错了?|写错了?|搞错了?|不是")
+
+
+def _put_right_name(text: str, after: int) -> str | None:
+    """我叫 程晓东 哎 不对 是耳东陈 不是程 陈晓东: the whole name said last, after a correction
+    that follows the name first said."""
+    cue = _NAME_PUT_RIGHT.search(text, after)
+    if cue is None:
+        return None
+    rest = mask_spelling(text[cue.end():])
+    for m in reversed(list(re.finditer(r"[\u4e00-\u9fff]{2,4}", rest))):
+        if re.search(r"不是\s*$", text[:cue.end() + m.start()]):
+            continue  # 我叫王小明，不是王晓明: the name said not to be it
+        if read_name(m.group(0), 0) == (0, len(m.group(0))):
+            return m.group(0)
+    return None
+
+
 def check_person_name(text: str, prefer: tuple[str, ...] = ("served", "named", "self")) -> Check:
     """A name said alone (张秀英) or in a frame (我老伴叫周玉芬, 帮我爸何建军申请)."""
     names = find_person_names(text)
     picked = best_name(names, prefer)
     if picked:
-        return Check(picked.value)
+        return Check(_put_right_name(text, picked.end) or picked.value)
     alone = bare_name(text)
     if alone and not names:
         return Check(alone)

@@ -39,9 +39,10 @@ class AddressMatch:
 
 
 # 七号 七号 / 五零二 不对 五零一: what comes before a part said again or put right
-_AGAIN = re.compile(r"(?:[\s,，]|嗯|啊|哦|哎|唉|呃|哎呀|那个)*(?:(?:不对|不是|说错了?|错了)[\s,，]*)*"
-                    r"(?:就是|应该是|是)?(?:[\s,，]|嗯|啊)*")
-_PUT_RIGHT = re.compile(r"不对|不是|错")
+# (唔系 系一五零三: Cantonese 不是 是)
+_AGAIN = re.compile(r"(?:[\s,，]|嗯|啊|哦|哎|唉|呃|哎呀|那个)*(?:(?:不对|不是|唔系|唔係|唔啱|说错了?|错了)[\s,，]*)*"
+                    r"(?:就是|应该是|是|系|係)?(?:[\s,，]|嗯|啊)*")
+_PUT_RIGHT = re.compile(r"不对|不是|唔系|唔係|唔啱|错")
 # Where an address may begin: after the words that announce one, the announcing words
 # themselves never part of it.
 _LEAD_BEFORE = re.compile(r"(?:家住|家里|家在|我家|俺家|咱家|住|地址|位置|位于|就在)$")

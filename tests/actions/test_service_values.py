@@ -39,7 +39,9 @@ def test_grade_refuses_with_reason(text):
 
 @pytest.mark.parametrize("text,count", [("两个人", 2), ("3位", 3), ("我和老伴", 2), ("就我自己", 1), ("4", 4),
                                         ("就我自个儿", 1), ("俺一个", 1), ("就报两个", 2),
-                                        ("茶话会 我也 报一个 我跟 老伴 两个人", 2)])
+                                        ("茶话会 我也 报一个 我跟 老伴 两个人", 2),
+                                        # 俩 and 仨 are counts in one word
+                                        ("俩人 俺跟俺娘", 2), ("帮他们俩报上", 2), ("我们仨", 3)])
 def test_participants(text, count):
     assert sv.check_participants(text).value == count
 
@@ -61,6 +63,7 @@ def test_household_size_and_frequency():
     assert sv.check_household_size("就我跟孙子两个").value == 2  # who, then how many
     assert sv.check_household_size("我和老伴还有儿子三个").value == 3
     assert sv.check_household_size("两个").value == 2
+    assert sv.check_household_size("就俩人，我跟我孙子").value == 2
     assert not sv.check_household_size("很多").ok
     assert sv.find_frequency("每周3次就行") == "每周3次"
     assert sv.find_frequency("每天送午饭") == "每天"

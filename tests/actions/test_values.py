@@ -34,6 +34,14 @@ def test_id_number_accepts_and_explains():
     assert not no_digits.ok and "没有听到身份证号" in no_digits.reason and "您提供的是" not in no_digits.reason
 
 
+def test_words_naming_a_position_between_the_groups_hold_no_digit():
+    first17 = "21010219441001038"
+    good = first17 + checksum_char(first17)
+    assert good[-1] == "X"
+    said = "二幺零幺零二 幺九四四 幺零零幺 零三八 最后一个是 X"
+    assert values.check_id_number(said, SATURDAY_NIGHT).value == good
+
+
 def test_a_digit_said_before_the_id_number_does_not_spoil_it():
     first17 = "32010219561103005"
     good = first17 + checksum_char(first17)

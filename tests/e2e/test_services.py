@@ -102,6 +102,59 @@ def test_a_second_request_for_someone_else_offers_the_earlier_phone(stack, sende
         ("residence_permit", "李*"), ("residence_permit", "陈**")]
 
 
+def test_the_speaker_after_a_request_for_a_relative_is_a_new_person(stack, sender, fresh_phone):
+    stack.say(sender, "我想给我老婆预约办居住证")
+    stack.say(sender, "她叫杨丽")
+    stack.say(sender, make_id("19920520", "046"))
+    stack.say(sender, fresh_phone)
+    stack.say(sender, "这周五上午九点半")
+    stack.say(sender, "对")
+    stack.say(sender, "不用了")
+    # no service named, no relative: 我自己 is the speaker, who was not the person before
+    stack.say(sender, "我自己也还没办，能一起约吗？")
+    slots = stack.slots(sender)
+    assert (stack.tracker(sender).get("active_loop") or {}).get("name") == "residence_permit_form"
+    assert slots["person_name"] is None and slots["id_number"] is None
+    assert asked(stack, sender) == "person_name"
+
+
+def test_another_relative_first_then_also_is_a_new_person_and_the_elder_is_the_same(stack, sender, fresh_phone):
+    stack.say(sender, "你好，我想帮家里老人签家庭医生，先给我公公约")
+    stack.say(sender, "公公叫邱国华")
+    stack.say(sender, fresh_phone)
+    stack.say(sender, "下周二上午九点半")
+    stack.say(sender, "他有高血压，每个月都要去开药")
+    stack.say(sender, "对")
+    stack.say(sender, "不用了")
+    stack.say(sender, "婆婆也要签，一起约")
+    assert stack.slots(sender)["person_name"] is None  # 婆婆 is not 公公
+    stack.say(sender, "婆婆叫吕淑贞")
+    assert stack.slots(sender)["person_name"] == "吕淑贞"
+
+
+def test_the_elder_named_again_as_the_elder_keeps_the_person(stack, sender, fresh_phone):
+    stack.say(sender, "你好，我是赵德明老人家的保姆，老人瘫痪在床，想申请你们的助医服务")
+    stack.say(sender, "老人住长江路56号院3号楼1单元101")
+    stack.say(sender, fresh_phone)
+    stack.say(sender, "这周三上午十点")
+    if asked(stack, sender) == "frequency":
+        stack.say(sender, "一个月两次")
+    stack.say(sender, "对")
+    stack.say(sender, "不用了")
+    stack.say(sender, "还有，他儿子让我问问能不能给老人签个家庭医生")
+    assert stack.slots(sender)["person_name"] == "赵德明"
+    assert asked(stack, sender) != "person_name"
+
+
+def test_an_id_of_someone_young_for_the_elderly_allowance_is_asked_again(stack, sender):
+    stack.say(sender, "您好，帮我外婆申请高龄津贴，她叫何玉珍，85岁了")
+    reply = joined(stack.say(sender, make_id("19980714")))
+    assert "28岁" in reply and "老人本人" in reply
+    assert asked(stack, sender) == "id_number"
+    stack.say(sender, make_id("19410127"))
+    assert asked(stack, sender) == "phone"
+
+
 def test_faq_in_the_middle_of_a_form_then_it_goes_on(stack, sender):
     stack.say(sender, "办居住证要预约吗，我想约一个")
     assert asked(stack, sender) == "person_name"

@@ -32,7 +32,7 @@ def test_names_in_kinship_frames_carry_whose_they_are(text, name, role):
     assert [(n.value, n.role) for n in found] == [(name, role)]
 
 
-@pytest.mark.parametrize("text", ["我是他女儿，打我电话", "帮我老伴申请", "给我爸和我妈报名", "我是社区居民",
+@pytest.mark.parametrize("text", ["我是王阿姨", "帮隔壁李奶奶报个名", "我们楼的阿姨说", "我是他女儿，打我电话", "帮我老伴申请", "给我爸和我妈报名", "我是社区居民",
                                   "我邻居刘大妈说可以申请", "孩子初三了，压力大"])
 def test_a_relation_word_alone_is_no_name(text):
     assert find_person_names(text) == []
@@ -59,6 +59,14 @@ def test_a_relation_word_alone_is_no_name(text):
     ("我大姨叫刘桂兰，我是她外甥女", "刘桂兰"),
     # a name bare among other values typed in one line
     ("约律师 劳动仲裁的事 下周二下午2点 刘洋 15921234567", "刘洋"), ("给我老舅张德胜办", "张德胜"), ("我表姐孙丽", "孙丽"),
+    # how a neighbour calls the elder after the name, or the elder described before it
+    ("我是志愿者，帮我们楼的孙秀珍阿姨做养老金认证", "孙秀珍"), ("帮王建国大爷申请", "王建国"),
+    ("我们结对帮扶的独居老人屈秀梅，八十多了", "屈秀梅"),
+    # the surname said alone first; Shanghainese 伊 and Cantonese 佢 for 他/她
+    ("伊叫 钱 钱福生 有钱的钱", "钱福生"), ("佢叫 梁 梁亚妹 亚洲嘅亚 妹妹嘅妹", "梁亚妹"),
+    # a name put right: the one said last, never the one said not to be it
+    ("我叫 程晓东 哎 不对 是耳东陈 不是程 陈晓东", "陈晓东"), ("我叫王小明，哦不对，王晓明，晓是拂晓的晓", "王晓明"),
+    ("我叫王小明，不是王晓明", "王小明"),
 ])
 def test_a_name_spelled_out_or_among_other_words(text, name):
     assert check_person_name(text).value == name
@@ -87,6 +95,12 @@ def test_only_a_relatives_own_name_is_re_asked_with_the_reason():
     ("幸福里小区7号楼东单元", "幸福里小区7号楼东单元", "7", "东", None),
     ("我家东风小区3栋2单元502", "东风小区3栋2单元502", "3", "2", "502"),
     ("曹杨一村12号201室", "曹杨一村12号201室", "12", None, "201"),
+    # a road named by a date before an estate
+    ("鼓楼区五四路温泉新村6座401", "鼓楼区五四路温泉新村6座401", "6", None, "401"),
+    # who lives there, said between the parts
+    ("徐汇区宛平南路88弄5号，她家在六层，602室", "徐汇区宛平南路88弄5号，她家在六层，602室", "5", None, "602"),
+    # a number begun, then said whole with its part
+    ("在 燕山小区 九 九号楼 一单元 二零一", "燕山小区 九 九号楼 一单元 二零一", "9", "1", "201"),
 ])
 def test_city_address_forms_are_kept_whole(text, said, building, unit, room):
     match = find_address(text)
@@ -244,3 +258,22 @@ def test_a_story_in_a_free_text_answer_asks_for_no_one():
 def test_an_address_to_put_down_names_no_one():
     from nlu.rules.person_name import find_person_names
     assert find_person_names("她住在我们老房子那边，你就写梅花碑小区2幢3单元102吧") == []
+
+
+@pytest.mark.parametrize("text, written, building, unit, room", [
+    ("我住在 锦绣花园 三栋 二单元 五零二 哎不对不对 是六零二", "锦绣花园3栋2单元602", "3", "2", "602"),
+    ("长乐路 一百二十弄 七号 三楼 哦不对不对 是四楼", "长乐路120弄7号4楼", "7", None, None),
+    # a part before the last put right, and the parts after it said again
+    ("金水花园 七号楼 三单元 不是 四单元 六零二 四单元六零二", "金水花园7号楼4单元602", "7", "4", "602"),
+    ("骏景花园 九座 一五零二 唔系 系一五零三", "骏景花园9座1503", "9", None, "1503"),
+    # a time after the address puts nothing right
+    ("3号楼2单元502 三点以后", "3号楼2单元502", "3", "2", "502"),
+])
+def test_an_address_part_put_right_as_it_is_said(text, written, building, unit, room):
+    match = find_address(text)
+    assert (written_address(match.text), match.building, match.unit, match.room) == (written, building, unit, room)
+
+
+def test_a_named_repair_category_beats_the_catch_all():
+    assert lookup("他家卫生间天花板往下滴水", "repair_category").value == "water"
+    assert lookup("天花板掉皮了", "repair_category").value == "other"
