@@ -69,8 +69,9 @@ def chinese_numeral_to_int(text: str) -> int | None:
 _DIGIT_CHARS = "".join(SPOKEN_DIGITS) + "0123456789"
 # A run of at least `min_len` digit-like characters, allowing spaces and
 # dashes between them (138 1234 5678, 138-1234-5678).
+# (a line break ends a run: values typed one per line are separate values)
 _RUN = re.compile(r"[0-9零〇洞一幺壹二两贰三叁四肆五伍六陆七拐柒八捌九勾玖]"
-                  r"(?:[\s\-－—]*[0-9零〇洞一幺壹二两贰三叁四肆五伍六陆七拐柒八捌九勾玖])*")
+                  r"(?:[^\S\n\r]*[\-－—]*[^\S\n\r]*[0-9零〇洞一幺壹二两贰三叁四肆五伍六陆七拐柒八捌九勾玖])*")
 
 
 def digit_runs(text: str, min_len: int = 1) -> list[tuple[int, int, str]]:

@@ -10,7 +10,7 @@ from nlu.rules.digits import fullwidth_to_ascii, spoken_run_to_digits
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _DIGIT = r"[0-9零〇洞一幺壹二两贰三叁四肆五伍六陆七拐柒八捌九勾玖]"
-_SEP = r"[\s\-－，,、]*"  # 四四零幺零四，幺九六二…: said in groups
+_SEP = r"[^\S\n\r]*[\-－，,、]?[^\S\n\r]*"  # 四四零幺零四，幺九六二…: said in groups (a line break ends it)
 # X as it is said or heard: 叉, 艾克斯, 埃克斯, 爱克斯, 挨克斯, 克斯
 SPOKEN_X = r"[艾埃爱挨]?克斯|叉"
 # 17 digits then a digit or X, separators allowed.

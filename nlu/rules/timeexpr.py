@@ -137,6 +137,24 @@ def _between_words(text: str, i: int) -> bool:
         and all(cjk(ch) or ch.isdigit() for ch in (before, after))
 
 
+# Typed the short way: 10am, 3pm, 2:30 p.m., 12/15, 12.15 (month first, as on a phone)
+_TYPED_CLOCK = re.compile(r"(?<![\d:])(1[0-2]|0?[1-9])(?::([0-5]\d))?\s*([ap])\.?m\.?(?![a-z])", re.I)
+_TYPED_DATE = re.compile(r"(?<![\d/.\-])(1[0-2]|0?[1-9])[/.](3[01]|[12]\d|0?[1-9])(?![\d/.%元块])")
+
+
+def _typed_at(text: str, i: int) -> tuple[str, str] | None:
+    """(what was typed, how it is said) for an English clock or a month/day at ``i``."""
+    clock = _TYPED_CLOCK.match(text, i)
+    if clock:
+        hour, minute, half = clock.groups()
+        said = f"{'上午' if half.lower() == 'a' else '下午'}{int(hour)}点" + (f"{int(minute)}分" if minute else "")
+        return clock.group(0), said
+    date = _TYPED_DATE.match(text, i)
+    if date:
+        return date.group(0), f"{int(date.group(1))}月{int(date.group(2))}日"
+    return None
+
+
 def _normalise(text: str) -> tuple[str, list[int], list[int]]:
     """Rewrite contractions, keeping each new char's original span for offsets."""
     text = fullwidth_to_ascii(text)
@@ -145,8 +163,8 @@ def _normalise(text: str) -> tuple[str, list[int], list[int]]:
     ends: list[int] = []
     i = 0
     while i < len(text):
-        src, dst = next(((s, d) for s, d in _REWRITES if text.startswith(s, i)),
-                        (text[i], text[i]))
+        src, dst = _typed_at(text, i) or next(((s, d) for s, d in _REWRITES if text.startswith(s, i)),
+                                              (text[i], text[i]))
         last = next((chunk[-1] for chunk in reversed(out) if chunk), "")  # (gaps dropped)
         after = _AFTER_CLOCK.match(text, i) if last and last in _CLOCK_END else None
         if after is None and text.startswith("后", i) and last and last in "点分半":
