@@ -104,6 +104,7 @@ _COUPLE = re.compile(r"我和(?:老伴|爱人|老婆|老公|我妈|我爸|孩子
 _KINDS_OF_PEOPLE = re.compile(rf"({_NUM})\s*(?:个|位|名)?(?:大人|小孩|孩子|儿童|成人|家长|老人|学生)")
 # 我和我爸妈 / 我跟老公 / 带着孙子孙女: the speaker and each relative named.
 _WITH = re.compile(r"(?:我|俺)(?:和|跟|带着?|同)|(?:和|跟|带着?)(?:我|俺)一起")
+_FOR = re.compile(r"(?:给|帮|替)(?:我|俺)?家?(?=爸妈|父母|爷爷奶奶|外公外婆|姥姥姥爷|公公婆婆|岳父岳母|公婆|老两口)")
 _PAIRS = re.compile(r"爸妈|父母|爷爷奶奶|外公外婆|姥姥姥爷|公公婆婆|岳父岳母|公婆|老两口")
 _ONE_RELATIVE = re.compile(r"老伴|爱人|老婆|老公|媳妇|丈夫|妻子|对象|爸|妈|父亲|母亲|爷爷|奶奶|外公|外婆|姥姥|"
                            r"姥爷|孙子|孙女|外孙女?|儿子|女儿|闺女|孩子|哥|姐|弟|妹|朋友|邻居|同事")
@@ -127,6 +128,11 @@ def find_participants(text: str) -> int | None:
         named = _relatives_named(text[together.start():])
         if named:
             return 1 + named
+    for_them = _FOR.search(text)  # 给我爷爷奶奶报: the relatives named, the speaker not going
+    if for_them:
+        named = _relatives_named(text[for_them.end():])
+        if named:
+            return named
     if _COUPLE.search(text):
         return 2
     if _ALONE.search(text):

@@ -18,7 +18,7 @@ from nlu.rules.address_edit import complete_address, written_address
 from nlu.rules.gazetteer import lookup
 from nlu.rules.id_number import SPOKEN_X, find_id_numbers, id_problem, normalise_id, valid_id_within
 from nlu.rules.office_hours import OfficeHours
-from nlu.rules.person_name import bare_name, best_name, find_person_names, mask_spelling, read_name
+from nlu.rules.person_name import bare_name, best_name, find_person_names, listed_name
 from nlu.rules.phone import find_phones, phone_problem
 from nlu.rules.timeexpr import TZ, TimeMatch, find_times
 from nlu.rules.timepick import days_said, resolve_time
@@ -90,33 +90,22 @@ def dont_know_reason(slot: str, text: str) -> str | None:
 _OWN_NAME_WANTED = re.compile(r"(?:登记|写|填|留|用|记)(?:上|成)?我(?:自己)?的?(?:名字|姓名)?|就写我|我的名字就行|写我本人")
 
 
-_NAME_PUT_RIGHT = re.compile(r"不对|说错了?|写错了?|搞错了?|不是")
-
-
-def _put_right_name(text: str, after: int) -> str | None:
-    """我叫 程晓东 哎 不对 是耳东陈 不是程 陈晓东: the whole name said last, after a correction
-    that follows the name first said."""
-    cue = _NAME_PUT_RIGHT.search(text, after)
-    if cue is None:
-        return None
-    rest = mask_spelling(text[cue.end():])
-    for m in reversed(list(re.finditer(r"[\u4e00-\u9fff]{2,4}", rest))):
-        if re.search(r"不是\s*$", text[:cue.end() + m.start()]):
-            continue  # 我叫王小明，不是王晓明: the name said not to be it
-        if read_name(m.group(0), 0) == (0, len(m.group(0))):
-            return m.group(0)
-    return None
-
-
 def check_person_name(text: str, prefer: tuple[str, ...] = ("served", "named", "self")) -> Check:
     """A name said alone (张秀英) or in a frame (我老伴叫周玉芬, 帮我爸何建军申请)."""
     names = find_person_names(text)
     picked = best_name(names, prefer)
     if picked:
-        return Check(_put_right_name(text, picked.end) or picked.value)
+        return Check(picked.value)
     alone = bare_name(text)
     if alone and not names:
         return Check(alone)
+    if names:  # 三年级 孙小北 报课后托管 家长孙伟: the helper named, the person listed bare
+        others = text
+        for name in names:
+            others = others[:name.start] + " " * (name.end - name.start) + others[name.end:]
+        listed = listed_name(others)
+        if listed:
+            return Check(listed.value)
     if names and _OWN_NAME_WANTED.search(text):  # 登记我的名字吧，我是孩子妈妈，叫苏敏
         return Check(names[0].value)
     if names:  # only the speaker's own name, as a relative: 我是他闺女林小红
@@ -207,7 +196,8 @@ def describe_time(dt: datetime) -> str:
     return f"{dt.month}月{dt.day}日（周{WEEKDAYS_ZH[dt.weekday()]}）{half}{dt.hour}:{dt.minute:02d}"
 
 
-_CHANGE_TO = re.compile(r"改成|改到|改为|换成|换到|调到|挪到|应该是|不是.{1,12}?是|(?:不对|说错了?|说反了)[，,\s]*(?:不对[，,\s]*)*(?:是|就是)?")
+_CHANGE_TO = re.compile(r"改成|改到|改为|换成|换到|调到|挪到|应该是|不是.{1,12}?是|"
+                        r"(?:不对|[说打写输搞填]错了?|说反了)[，,\s]*(?:不对[，,\s]*)*(?:是|就是)?")
 
 
 _BARE_DAY_NUMBER = re.compile(r"\s*[0-9０-９一二三四五六七八九十两]{1,3}\s*[号日]\s*")

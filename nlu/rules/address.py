@@ -43,6 +43,7 @@ class AddressMatch:
 _AGAIN = re.compile(r"(?:[\s,，]|嗯|啊|哦|哎|唉|呃|哎呀|那个)*(?:(?:不对|不是|唔系|唔係|唔啱|说错了?|错了)[\s,，]*)*"
                     r"(?:就是|应该是|是|系|係)?(?:[\s,，]|嗯|啊)*")
 _PUT_RIGHT = re.compile(r"不对|不是|唔系|唔係|唔啱|错")
+_SELF_CORRECTION = re.compile(r"不对|唔啱|错")
 # Where an address may begin: after the words that announce one, the announcing words
 # themselves never part of it.
 _LEAD_BEFORE = re.compile(r"(?:家住|家里|家在|我家|俺家|咱家|住|地址|位置|位于|就在)$")
@@ -111,6 +112,9 @@ def _said_again(text: str, pos: int, parts: list[Part]) -> tuple[int, Part] | No
     again = _AGAIN.match(text, pos)
     at = again.end() if again else pos
     corrected = bool(again and _PUT_RIGHT.search(again.group(0)))
+    if again and "不是" in again.group(0) and not _SELF_CORRECTION.search(again.group(0)) \
+            and re.search(r"是\s*$", text[:parts[0].start]):
+        return None  # 是和平里小区4号楼2单元310 不是301: what it is, then what it is not
     for index in range(len(parts) - 1, -1, -1):
         kind = parts[index].kind
         if kind in ("district", "road", "estate", "area"):

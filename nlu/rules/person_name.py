@@ -49,7 +49,13 @@ def find_person_names(text: str) -> list[NameMatch]:
     if not found:
         listed = listed_name(text)
         return [listed] if listed else []
-    return _without_overlaps(sorted(found.values(), key=lambda n: n.start))
+    names = _without_overlaps(sorted(found.values(), key=lambda n: n.start))
+    last = names[-1]
+    said_last = _put_right_name(text, last.end)
+    if said_last:
+        start, end = said_last
+        names[-1] = NameMatch(start, end, text[start:end], last.role, last.relation)
+    return names
 
 
 # 他叫 钱 钱福生 / 佢叫 梁 梁亚妹: the surname said alone, then the whole name
@@ -60,6 +66,23 @@ def _without_surname_stutter(text: str) -> str:
     """The surname said before the whole name blanked out, every position kept."""
     return _SURNAME_THEN_NAME.sub(
         lambda m: " " * len(m.group(0)) if surname_len(m.group(1)) == 1 else m.group(0), text)
+
+
+_NAME_PUT_RIGHT = re.compile(r"不对|说错了?|写错了?|搞错了?|不是")
+
+
+def _put_right_name(text: str, after: int) -> tuple[int, int] | None:
+    """我叫 程晓东 哎 不对 是耳东陈 不是程 陈晓东: the whole name said last, after a correction
+    that follows the name first said."""
+    cue = _NAME_PUT_RIGHT.search(text, after)
+    if cue is None:
+        return None
+    for m in reversed(list(re.finditer(r"[\u4e00-\u9fff]{2,4}", text[cue.end():]))):
+        if re.search(r"不是\s*$", text[:cue.end() + m.start()]):
+            continue  # 我叫王小明，不是王晓明: the name said not to be it
+        if read_name(m.group(0), 0) == (0, len(m.group(0))):
+            return cue.end() + m.start(), cue.end() + m.end()
+    return None
 
 
 def _without_overlaps(names: list[NameMatch]) -> list[NameMatch]:

@@ -41,7 +41,9 @@ def test_grade_refuses_with_reason(text):
                                         ("就我自个儿", 1), ("俺一个", 1), ("就报两个", 2),
                                         ("茶话会 我也 报一个 我跟 老伴 两个人", 2),
                                         # 俩 and 仨 are counts in one word
-                                        ("俩人 俺跟俺娘", 2), ("帮他们俩报上", 2), ("我们仨", 3)])
+                                        ("俩人 俺跟俺娘", 2), ("帮他们俩报上", 2), ("我们仨", 3),
+                                        # the relatives named, the speaker not going
+                                        ("这周六那个敬老茶话会还能报吗 给我爷爷奶奶报", 2)])
 def test_participants(text, count):
     assert sv.check_participants(text).value == count
 

@@ -67,6 +67,8 @@ def test_a_relation_word_alone_is_no_name(text):
     # a name put right: the one said last, never the one said not to be it
     ("我叫 程晓东 哎 不对 是耳东陈 不是程 陈晓东", "陈晓东"), ("我叫王小明，哦不对，王晓明，晓是拂晓的晓", "王晓明"),
     ("我叫王小明，不是王晓明", "王小明"),
+    # the helper named in a frame, the person listed bare among the values
+    ("三年级 孙小北 报课后托管 家长孙伟 13770281195", "孙小北"),
 ])
 def test_a_name_spelled_out_or_among_other_words(text, name):
     assert check_person_name(text).value == name
@@ -277,3 +279,22 @@ def test_an_address_part_put_right_as_it_is_said(text, written, building, unit, 
 def test_a_named_repair_category_beats_the_catch_all():
     assert lookup("他家卫生间天花板往下滴水", "repair_category").value == "water"
     assert lookup("天花板掉皮了", "repair_category").value == "other"
+
+
+def test_what_the_address_is_then_what_it_is_not():
+    from actions.forms.values import said_address
+    assert said_address("地址打错了 是和平里小区4号楼2单元310 不是301") == "和平里小区4号楼2单元310"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("下周三 10am", "2026-12-16T10:00"), ("12/15 3pm", "2026-12-15T15:00"),
+    ("12.17 下午2点", "2026-12-17T14:00"), ("下周一 2:30pm", "2026-12-14T14:30"),
+])
+def test_times_typed_the_short_way(text, value):
+    assert [m.value for m in find_times(text, MONDAY)] == [value]
+
+
+def test_values_typed_one_per_line_stay_apart():
+    from actions.forms.values import check_id_number, check_phone
+    assert check_phone("东方花园2号楼602\n13611527748").value == "13611527748"
+    assert check_id_number("我爸 周建国 310104195803120417\n电话13816720394").value == "310104195803120417"
