@@ -214,11 +214,17 @@ def main() -> None:
     parser.add_argument("--length-turns", type=int, default=40)
     parser.add_argument("--conversation-residents", type=int, default=10)
     parser.add_argument("--conversation-seconds", type=float, default=30.0)
-    parser.add_argument("--also", nargs="*", default=[], metavar="NAME=URL",
+    parser.add_argument("--also", nargs="*", default=[], metavar="NAME=URL[,RASA_PID,ACTIONS_PID]",
                         help="running assistants measured beside this one in compare and length "
                              "(e.g. an earlier commit's, started from a git worktree)")
     args = parser.parse_args()
-    also = dict(item.split("=", 1) for item in args.also)
+    also, pids = {}, {}
+    for item in args.also:  # NAME=URL, or NAME=URL,RASA_PID,ACTIONS_PID for CPU per turn
+        name, _, value = item.partition("=")
+        url, *numbers = value.split(",")
+        also[name] = url
+        if len(numbers) == 2:
+            pids[name] = tuple(map(int, numbers))
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} CPUs", flush=True)
     with tempfile.TemporaryDirectory(prefix="side-") as tmp:
         started = time.perf_counter()
@@ -233,8 +239,9 @@ def main() -> None:
             if "compare" in args.parts:
                 compare(setups, args.concurrency, args.seconds, args.runs)
             if "length" in args.parts:
+                pids["assistant"] = (stack.child("rasa").proc.pid, stack.child("actions").proc.pid)
                 report_lengths({"assistant": stack.rasa, **also}, args.length_conversations,
-                               args.length_turns)
+                               args.length_turns, pids)
             if "conversations" in args.parts:
                 conversations(target_for(stack), args.conversation_residents,
                               args.conversation_seconds, args.runs)

@@ -1,7 +1,9 @@
 """Start Rasa's server (`python -m bot.rasa_server run ...`, the `rasa` command's arguments)
-with three changes to Rasa itself: action responses are checked by a validator built once;
+with five changes to Rasa itself: action responses are checked by a validator built once;
 the policies' dialogue states are worked out once per turn (`bot/state_history.py`:
-Rasa rebuilt them from the first event for every policy and prediction); and the loaded
+Rasa rebuilt them from the first event for every policy and prediction); a tracker's
+applied events are carried on from their last walk (`bot/applied_events.py`); the action
+server's request body reuses each event's JSON (`bot/action_call.py`); and the loaded
 prediction graph gives TED the RulePolicy's prediction, so that TED does not run its model
 where the rule's prediction wins anyway (`nlu/rule_first_ted_policy.py`).
 
@@ -109,10 +111,12 @@ def install() -> None:
     import rasa.engine.loader
     from rasa.core.actions.action import RemoteAction
 
-    from bot import state_history
+    from bot import action_call, applied_events, state_history
 
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
     state_history.install()
+    applied_events.install()
+    action_call.install()
     rasa.engine.loader.load_predict_graph_runner = load_predict_graph_runner
     configure_app = rasa.core.run.configure_app
     if getattr(configure_app, "with_metrics", False):

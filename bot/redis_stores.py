@@ -7,10 +7,13 @@ expiry on idle conversations.
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import json
 import logging
 import time
+import uuid
+from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Set, Text, Type
 
 import redis
@@ -20,10 +23,11 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import ActionExecuted, EntitiesAdded, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot import action_call, applied_events, state_history
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -76,23 +80,70 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
     other events) is merged exactly as Rasa's store merges it and the list rewritten.
     A conversation stored by Rasa's store (one JSON string) is read as before and
     becomes a list at its next save.
+
+    The process also keeps the latest session it last read or saved of each
+    conversation (`_Latest`, at most `max_kept_events` events in all), so that a turn
+    reads from Redis only the events added since, whoever added them: a third key holds
+    a version of the list, new whenever the list is made anew (first save, after it
+    expired, a merge that rewrites it), and the read, one round trip, takes the kept
+    events only where the version, the session's start and a list at least as long
+    say that the list is still what was kept plus events appended after it. The events
+    of a turn's own save are kept as the objects the turn built where they read back
+    equal from what was written (else as read back), so the same event objects go from
+    turn to turn, and with them the work done on them (`CARRIED`: the dialogue states'
+    replay, the applied events), which check for themselves that the events are the
+    very same.
     """
 
-    # Appends ARGV[4..] to KEYS[1] if it still holds ARGV[1] events; ARGV[2]: where
-    # the latest session now starts ("" if unchanged); ARGV[3]: seconds to keep (0: ever).
+    # Appends ARGV[5..] to KEYS[1] if it still holds ARGV[1] events; ARGV[2]: where
+    # the latest session now starts ("" if unchanged); ARGV[3]: seconds to keep (0: ever);
+    # ARGV[4]: a new version, taken where the list is new or has none. Returns the
+    # list's version, or 0 where nothing was appended.
     _APPEND_IF_UNCHANGED = """
         if redis.call('LLEN', KEYS[1]) ~= tonumber(ARGV[1]) then return 0 end
-        for i = 4, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+        for i = 5, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
         if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
+        if tonumber(ARGV[1]) == 0 then redis.call('SET', KEYS[3], ARGV[4])
+        else redis.call('SETNX', KEYS[3], ARGV[4]) end
         for _, key in ipairs(KEYS) do
             if tonumber(ARGV[3]) > 0 then redis.call('EXPIRE', key, ARGV[3])
             else redis.call('PERSIST', key) end
         end
-        return 1
+        return redis.call('GET', KEYS[3])
     """
+    # The latest session of KEYS[1] (start in KEYS[2], version in KEYS[3]), only past
+    # ARGV[3] where the list is still version ARGV[1] with that session start ARGV[2]
+    # and at least ARGV[3] long: {type} if not a list, else {type, version, start,
+    # length, 1 if read past ARGV[3] else 0, events}.
+    _READ_LATEST = """
+        local kind = redis.call('TYPE', KEYS[1]).ok
+        if kind ~= 'list' then return {kind} end
+        local version = redis.call('GET', KEYS[3]) or ''
+        local start = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local stored = redis.call('LLEN', KEYS[1])
+        local from, kept = start, 0
+        if version ~= '' and version == ARGV[1] and start == tonumber(ARGV[2])
+                and stored >= tonumber(ARGV[3]) then from, kept = tonumber(ARGV[3]), 1 end
+        return {kind, version, start, stored, kept, redis.call('LRANGE', KEYS[1], from, -1)}
+    """
+
+    def __init__(self, *args: Any, max_kept_events: int = 50_000, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_kept_events = max_kept_events
+        self._kept: "collections.OrderedDict[Text, _Latest]" = collections.OrderedDict()
+        self._kept_events = 0
+        self._append_script = self.red.register_script(self._APPEND_IF_UNCHANGED)
+        self._read_script = self.red.register_script(self._READ_LATEST)
 
     def _session_key(self, sender_id: Text) -> Text:
         return f"{self.key_prefix.rsplit(':', 2)[0]}:session_start:{sender_id}"
+
+    def _version_key(self, sender_id: Text) -> Text:
+        return f"{self.key_prefix.rsplit(':', 2)[0]}:tracker_version:{sender_id}"
+
+    def _keys(self, sender_id: Text) -> tuple[Text, Text, Text]:
+        return (self.key_prefix + sender_id, self._session_key(sender_id),
+                self._version_key(sender_id))
 
     def _stored(self, sender_id: Text, fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
         key = self.key_prefix + sender_id
@@ -100,17 +151,23 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
         lines = self.red.lrange(key, start, -1)
         if not lines:
             return None
+        tracker = self._tracker_of(sender_id, events_from_json(lines), start)
+        _remember_position(tracker, start + len(lines), start)
+        return tracker
+
+    def _tracker_of(self, sender_id: Text, events: List[Event], start: int) -> DialogueStateTracker:
         tracker = self.init_tracker(sender_id)
         if start > 0:  # the latest of several sessions, built as Rasa builds it
-            for event in events_from_json(lines):
+            for event in events:
                 tracker.update(event)
         else:
-            tracker.recreate_from_dialogue(Dialogue(sender_id, events_from_json(lines)))
-        _remember_position(tracker, start + len(lines), start)
+            tracker.recreate_from_dialogue(Dialogue(sender_id, events))
         return tracker
 
     async def _retrieve(self, sender_id: Text,
                         fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        if not fetch_all_sessions:
+            return await self._latest_session(sender_id)
         try:
             return self._stored(sender_id, fetch_all_sessions)
         except redis.ResponseError as err:
@@ -118,17 +175,58 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
                 raise
             return await super()._retrieve(sender_id, fetch_all_sessions)  # Rasa's own format
 
+    async def _latest_session(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """What `_stored` returns for the latest session, reading only what is not kept."""
+        kept = self._forget(sender_id)
+        held = (kept.version, kept.start, kept.stored) if kept else ("", -1, 0)
+        answer = self._read_script(keys=self._keys(sender_id), args=held)
+        if answer[0] != "list":
+            if answer[0] == "none":
+                return None
+            return await super()._retrieve(sender_id, False)  # Rasa's own format
+        version, start, stored, read_past_kept, lines = answer[1:]
+        read = events_from_json(lines)
+        if read_past_kept:
+            kept.as_read()
+            latest = _Latest(version, start, stored, kept.events + read, kept.carried,
+                             {**kept.featurization, **_featurization(read)})
+        else:
+            latest = _Latest(version, start, stored, read, {}, _featurization(read))
+        if not latest.events:
+            return None
+        tracker = self._tracker_of(sender_id, latest.events, start)
+        _remember_position(tracker, stored, start)
+        tracker.__dict__.update(latest.carried)
+        if version:
+            self._keep(sender_id, latest)
+        return tracker
+
+    def _keep(self, sender_id: Text, latest: "_Latest") -> None:
+        self._forget(sender_id)
+        if any(isinstance(event, EntitiesAdded) for event in latest.events):
+            return  # it changes an earlier message as it is replayed: read such anew
+        self._kept[sender_id] = latest
+        self._kept_events += len(latest.events)
+        while self._kept_events > self.max_kept_events and self._kept:
+            self._kept_events -= len(self._kept.popitem(last=False)[1].events)
+
+    def _forget(self, sender_id: Text) -> Optional["_Latest"]:
+        latest = self._kept.pop(sender_id, None)
+        if latest:
+            self._kept_events -= len(latest.events)
+        return latest
+
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
         timeout = timeout or self.record_exp
-        key, session_key = self.key_prefix + tracker.sender_id, self._session_key(tracker.sender_id)
-        new_events = self._append_where_left(key, session_key, tracker, timeout)
+        keys = self._keys(tracker.sender_id)
+        new_events = self._append_where_left(keys, tracker, timeout)
         if new_events is None:
+            self._forget(tracker.sender_id)
             with self.red.pipeline() as pipe:
                 while True:
                     try:
-                        pipe.watch(key, session_key)
-                        new_events = self._append_or_rewrite(pipe, key, session_key, tracker,
-                                                             timeout)
+                        pipe.watch(*keys)
+                        new_events = self._append_or_rewrite(pipe, keys, tracker, timeout)
                         break
                     except redis.WatchError:
                         continue  # saved by someone else between our read and write
@@ -143,7 +241,7 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
         elif new_events:
             publish_many([{"sender_id": sender_id, **event.as_dict()} for event in new_events])
 
-    def _append_where_left(self, key: Text, session_key: Text, tracker: DialogueStateTracker,
+    def _append_where_left(self, keys: tuple[Text, Text, Text], tracker: DialogueStateTracker,
                            timeout: Optional[float]) -> Optional[List[Event]]:
         """The new events, appended in one round trip; None if the tracker does not know
         where it left the list, or the list has changed since."""
@@ -154,20 +252,48 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
         stored, start, known, _ = position
         new_events = events[known:]
         starts = [stored + i for i, e in enumerate(new_events) if starts_session(e)]
-        appended = self.red.eval(
-            self._APPEND_IF_UNCHANGED, 2, key, session_key, stored,
-            starts[-1] if starts else "", int(timeout or 0),
-            *(json.dumps(e.as_dict()) for e in new_events))
-        if not appended:
+        lines = [json.dumps(e.as_dict()) for e in new_events]
+        version = self._append_script(
+            keys=keys, args=[stored, starts[-1] if starts else "", int(timeout or 0),
+                             uuid.uuid4().hex, *lines])
+        if not version:
             return None
-        _remember_position(tracker, stored + len(new_events), starts[-1] if starts else start)
+        now_start = starts[-1] if starts else start
+        _remember_position(tracker, stored + len(new_events), now_start)
+        self._keep_saved(tracker, events, lines, (version, now_start, stored + len(new_events)),
+                         stored - known)
         return new_events
 
-    def _append_or_rewrite(self, pipe: Any, key: Text, session_key: Text,
+    def _keep_saved(self, tracker: DialogueStateTracker, events: List[Event], lines: List[Text],
+                    where: tuple[Text, int, int], first_index: int) -> None:
+        """Keep the latest session as saved: `events` are the tracker's, the first of them
+        at `first_index` of the list, the last len(lines) of them just written as `lines`."""
+        version, start, stored = where
+        read = self._forget(tracker.sender_id)
+        written = events_from_json(lines)
+        new = len(events) - len(lines)
+        if start < first_index or len(written) != len(lines):
+            return  # the tracker does not hold the whole latest session
+        before = events[start - first_index:new]  # stored before this save
+        if before and not (read and applied_events.same_objects(
+                before, read.events[len(read.events) - len(before):])):
+            return  # not the events this store read: how they read is not known
+        session = before + [_as_read(event, back) for event, back in zip(events[new:], written)]
+        featurization = {id(e): read.featurization[id(e)]
+                         for e in before if isinstance(e, UserUttered)}
+        featurization.update((id(event), back.use_text_for_featurization)
+                             for event, back in zip(session[len(before):], written)
+                             if isinstance(back, UserUttered))
+        carried = {name: tracker.__dict__[name] for name in CARRIED if name in tracker.__dict__}
+        self._keep(tracker.sender_id,
+                   _Latest(version, start, stored, session, carried, featurization))
+
+    def _append_or_rewrite(self, pipe: Any, keys: tuple[Text, Text, Text],
                            tracker: DialogueStateTracker, timeout: Optional[float]) -> List[Event]:
         """The events this save adds, written in one transaction (`pipe` is watching)."""
+        key, session_key, version_key = keys
         if pipe.type(key) not in ("list", "none"):
-            return self._rewrite(pipe, key, session_key, tracker, timeout)
+            return self._rewrite(pipe, keys, tracker, timeout)
         stored = pipe.llen(key)
         start = int(pipe.get(session_key) or 0)
         last = json.loads(pipe.lindex(key, -1)) if stored else None
@@ -177,7 +303,7 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
                       if n == 0 == stored or (0 < n <= len(events) and _same(events[n - 1], last))),
                      None)
         if known is None:
-            return self._rewrite(pipe, key, session_key, tracker, timeout)
+            return self._rewrite(pipe, keys, tracker, timeout)
         new_events = events[known:]
         pipe.multi()
         if new_events:
@@ -185,14 +311,17 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
         starts = [stored + i for i, e in enumerate(new_events) if starts_session(e)]
         if starts:
             pipe.set(session_key, starts[-1])
-        _expire(pipe, (key, session_key), timeout)
+        if stored == 0:  # a new list (or one made again after it expired): a new version
+            pipe.set(version_key, uuid.uuid4().hex)
+        _expire(pipe, keys, timeout)
         pipe.execute()
         _remember_position(tracker, stored + len(new_events), starts[-1] if starts else start)
         return new_events
 
-    def _rewrite(self, pipe: Any, key: Text, session_key: Text,
+    def _rewrite(self, pipe: Any, keys: tuple[Text, Text, Text],
                  tracker: DialogueStateTracker, timeout: Optional[float]) -> List[Event]:
         """Rasa's save: merge with what is stored, publish what the last session lacked."""
+        key, session_key, version_key = keys
         prior_all = self._read_any(pipe, key, tracker.sender_id, fetch_all_sessions=True)
         prior_session = self._read_any(pipe, key, tracker.sender_id, fetch_all_sessions=False)
         offset = len(prior_session.events) if prior_session else 0
@@ -206,7 +335,8 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
             pipe.rpush(key, *(json.dumps(e.as_dict()) for e in events))
         if starts and starts[-1] > 0:
             pipe.set(session_key, starts[-1])
-        _expire(pipe, (key, session_key), timeout)
+        pipe.set(version_key, uuid.uuid4().hex)  # not a continuation of what anyone kept
+        _expire(pipe, keys, timeout)
         pipe.execute()
         return new_events  # the tracker saved is not the list now stored: no position
 
@@ -219,6 +349,62 @@ class AppendingRedisTrackerStore(RedisTrackerStore):
             sessions = rasa_sessions(tracker)
             return sessions[-1] if len(sessions) > 1 else tracker
         return self._stored(sender_id, fetch_all_sessions)
+
+
+# Work done on a tracker's events that stays right for any tracker holding the very same
+# event objects (each checks that for itself): it goes on to the next turn's tracker.
+CARRIED = (state_history.KEPT_ATTRIBUTE, applied_events.KEPT_ATTRIBUTE,
+           action_call.KEPT_ATTRIBUTE)
+
+
+@dataclass
+class _Latest:
+    """A conversation's latest session as this process last read or saved it."""
+
+    version: Text  # of the list (its version key)
+    start: int  # where the session starts in the list
+    stored: int  # the list's length then; `events` are its items start..stored-1
+    events: List[Event]
+    carried: Dict[Text, Any] = field(default_factory=dict)  # CARRIED attributes
+    # each message's use_text_for_featurization as read from JSON, by id(event)
+    featurization: Dict[int, Optional[bool]] = field(default_factory=dict)
+
+    def as_read(self) -> None:
+        """Give the messages back what replaying the conversation changes in them
+        (DefinePrevUserUtteredFeaturization sets the message's use_text_for_featurization),
+        so that the next replay leaves them as it leaves messages read anew."""
+        for event in self.events:
+            if isinstance(event, UserUttered):
+                event.use_text_for_featurization = self.featurization[id(event)]
+
+
+def _featurization(events: List[Event]) -> Dict[int, Optional[bool]]:
+    return {id(e): e.use_text_for_featurization for e in events if isinstance(e, UserUttered)}
+
+
+def _as_read(event: Event, back: Event) -> Event:
+    """What to keep of a turn's event and the same event read back from what was written:
+    the turn's own object (so that the work done on it goes on) where it is the same in
+    every attribute a replay reads, made to hold the values read back; else what was
+    read back. A message's parse data is written whole and read back as JSON gives it
+    (tuples come back lists), and the message takes it; its use_text_for_featurization
+    is set by replaying the conversation, and set back before each replay (`as_read`)."""
+    if type(event) is not type(back):
+        return back
+    ours, theirs = dict(event.__dict__), dict(back.__dict__)
+    if isinstance(back, UserUttered):
+        for name in ("parse_data", "use_text_for_featurization"):
+            ours.pop(name, None)
+            theirs.pop(name, None)
+    try:
+        if not ours == theirs:
+            return back
+    except Exception:  # a value that cannot be compared
+        return back
+    if isinstance(back, UserUttered):
+        taken = {k: v for k, v in back.__dict__.items() if k != "use_text_for_featurization"}
+        event.__dict__.update(taken)
+    return event
 
 
 def rasa_sessions(tracker: DialogueStateTracker) -> List[DialogueStateTracker]:

@@ -19,8 +19,9 @@ so the states are the ones Rasa builds (tests/bot/test_state_history.py compares
 them, and the predictions, on conversations held with the running assistant).
 Callers get their own copies: the policies change the last state they are given.
 
-The tracker store hands each turn a new tracker, so nothing is kept between turns
-and nothing grows with the number of residents.
+The tracker store hands each turn a new tracker; where it hands on the same event
+objects as the turn before, it hands on the replays too (bot/redis_stores.py, `CARRIED`),
+so that a turn replays only the events added since. What it keeps is bounded there.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 RASA_STATES_FOR_TRACKER_HISTORY = Domain.states_for_tracker_history
 # The attribute of a tracker that holds its replays, one per kind of history.
-_ATTRIBUTE = "_assistant_state_history"
+KEPT_ATTRIBUTE = "_assistant_state_history"
 
 
 @dataclass
@@ -124,7 +125,7 @@ def states_for_tracker_history(self: Domain, tracker: DialogueStateTracker,
     if type(tracker) is not DialogueStateTracker:  # training's trackers cache their own
         return RASA_STATES_FOR_TRACKER_HISTORY(self, tracker, omit_unset_slots,
                                                ignore_rule_only_turns, rule_only_data)
-    kept = tracker.__dict__.setdefault(_ATTRIBUTE, Kept())
+    kept = tracker.__dict__.setdefault(KEPT_ATTRIBUTE, Kept())
     applied = kept.applied_events(tracker)
     key = (omit_unset_slots, ignore_rule_only_turns)
     replay = kept.replays.pop(key, None)  # put back only once it is whole again

@@ -7,6 +7,7 @@ it: a new tracker from the stored events at every resident message, the turn's
 events added one by one, a prediction before every action.
 """
 import json
+import urllib.parse
 import uuid
 
 import pytest
@@ -16,7 +17,7 @@ from rasa.shared.core.events import (ActionExecuted, ActionReverted, Event, Rest
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bench.turn_length import CYCLE
-from bot import state_history
+from bot import applied_events, state_history
 from tests.stack import ensure_model, start_stack
 
 pytestmark = pytest.mark.slow
@@ -54,6 +55,7 @@ def agent():
     loaded = Agent.load(str(ensure_model()))
     yield loaded
     state_history.uninstall()
+    applied_events.uninstall()
 
 
 def without_time(event: dict) -> str:
@@ -99,15 +101,92 @@ def test_every_state_history_the_policies_ask_for_is_rasas(agent, conversations,
     assert all(same for _, same in asked)
 
 
+def rasas_predictions(agent, events: list[dict]) -> list[tuple]:
+    """The predictions with Rasa's own states and applied events."""
+    state_history.uninstall()
+    applied_events.uninstall()
+    try:
+        return play(agent, events)
+    finally:
+        state_history.install()
+        applied_events.install()
+
+
 @pytest.mark.parametrize("name", ["long", "form"])
 def test_the_predictions_are_rasas(agent, conversations, name):
     events = conversations[name][0]
-    state_history.uninstall()
-    rasas = play(agent, events)
-    state_history.install()
+    rasas = rasas_predictions(agent, events)
     ours = play(agent, events)
     assert len(ours) > 30
     assert ours == rasas
+
+
+async def play_through_store(agent, events: list[dict], store, sender: str) -> list[tuple]:
+    """Every prediction of the conversation, each turn's tracker from the tracker store
+    and saved to it as the server does (so the turns hand on their replays)."""
+    domain, predictions, tracker = agent.domain, [], None
+    for i, event in enumerate(events):
+        if event["event"] == "user" or tracker is None:
+            if tracker is not None:
+                await store.save(tracker)
+            tracker = await store.retrieve(sender) or store.init_tracker(sender)
+        tracker.update(Event.from_parameters(event))
+        if i + 1 < len(events) and events[i + 1]["event"] == "action":
+            p = agent.processor._predict_next_with_tracker(tracker)
+            predictions.append((p.policy_name, tuple(p.probabilities), p.hide_rule_turn,
+                                [without_time(e.as_dict()) for e in p.events],
+                                p.is_end_to_end_prediction, p.is_no_user_prediction))
+    return predictions
+
+
+@pytest.mark.parametrize("name", ["long", "form"])
+async def test_turns_that_carry_on_the_last_turns_replay_predict_as_rasa(
+        agent, conversations, stack, monkeypatch, name):
+    """Through the tracker store, which hands a turn the event objects of the turn before
+    and with them its replays and applied events: every state history is Rasa's, every
+    prediction too, and each event is replayed about once, not once per turn."""
+    from bot.redis_stores import AppendingRedisTrackerStore
+
+    events = conversations[name][0]
+    rasas = rasas_predictions(agent, events)
+    url = urllib.parse.urlparse(stack.redis_url)
+    store = AppendingRedisTrackerStore(agent.domain, host=url.hostname, port=url.port,
+                                       key_prefix=f"carry{uuid.uuid4().hex[:8]}", record_exp=600)
+    asked, replayed = [], []
+
+    def checked(domain, tracker, omit_unset_slots=False, ignore_rule_only_turns=False,
+                rule_only_data=None):
+        ours = state_history.states_for_tracker_history(
+            domain, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        applied_events.uninstall()
+        try:
+            rasas_states = state_history.RASA_STATES_FOR_TRACKER_HISTORY(
+                domain, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        finally:
+            applied_events.install()
+        asked.append(ours == rasas_states)
+        return ours
+
+    replay = state_history.Replay.replay
+
+    def counted(self, events, *args):
+        replayed.append(len(events))
+        return replay(self, events, *args)
+
+    monkeypatch.setattr(Domain, "states_for_tracker_history", checked)
+    monkeypatch.setattr(state_history.Replay, "replay", counted)
+    ours = await play_through_store(agent, events, store, f"carry-{name}")
+    assert len(asked) > 40 and all(asked)
+    assert ours == rasas
+    carried_on = sum(replayed)
+    replayed.clear()
+    keeps_nothing = AppendingRedisTrackerStore(
+        agent.domain, host=url.hostname, port=url.port, key_prefix=f"none{uuid.uuid4().hex[:8]}",
+        record_exp=600, max_kept_events=0)
+    assert await play_through_store(agent, events, keeps_nothing, f"none-{name}") == rasas
+    assert carried_on < sum(replayed) / 1.5
+    if name == "long":  # no form run undone: each event replayed once per kind of history
+        assert carried_on <= len(VARIANTS) * len(events)
 
 
 def test_an_undone_or_restarted_history_starts_again(agent, conversations):

@@ -9,8 +9,8 @@ import pytest
 import redis
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, SessionStarted,
-                                     SlotSet, UserUttered)
+from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, Event,
+                                     SessionStarted, SlotSet, UserUttered)
 
 from bot.embedded_redis import free_port
 from bot.redis_stores import AppendingRedisTrackerStore
@@ -175,3 +175,147 @@ async def test_the_event_stream_gets_each_event_of_a_turn_once_and_in_order(redi
     assert [(e["event"], e["timestamp"]) for e in streamed] == [(e.type_name, e.timestamp) for e in kept]
     assert all(e["sender_id"] == sender for e in streamed)
     assert 0 < client.ttl(StreamKeys(prefix).conversation(sender)) <= 600
+
+
+def same_prefix(store: AppendingRedisTrackerStore, port: int, **kwargs) -> AppendingRedisTrackerStore:
+    """Another process's store on the same conversations (a second Rasa server)."""
+    return AppendingRedisTrackerStore(DOMAIN, port=port, key_prefix=store.key_prefix.split(":")[0],
+                                      event_broker=Published(), record_exp=600, **kwargs)
+
+
+def as_read(tracker) -> list:
+    return [(type(e), e.__dict__) for e in tracker.events]
+
+
+async def assert_as_fresh(store, port: int, sender: str):
+    """What the store returns is what a store that kept nothing reads from Redis."""
+    mine, fresh = await store.retrieve(sender), await same_prefix(store, port).retrieve(sender)
+    assert as_read(mine) == as_read(fresh)
+    assert mine.current_state() == fresh.current_state()
+    return mine
+
+
+async def test_a_turn_reads_what_another_process_wrote_whatever_it_wrote(redis_port):
+    _, ours = stores(redis_port)
+    other = same_prefix(ours, redis_port)
+    client = redis.Redis(port=redis_port, decode_responses=True)
+    sender, clock = f"u{uuid.uuid4().hex[:8]}", Clock()
+    for events in (session_start(clock), turn(clock, "水管漏了", "13812345678"), turn(clock, "3号楼")):
+        await save_turn(ours, sender, events)
+    kept = await assert_as_fresh(ours, redis_port, sender)
+
+    # the other server takes a turn of the same conversation: this one reads it
+    await save_turn(other, sender, turn(clock, "几点能来"))
+    again = await assert_as_fresh(ours, redis_port, sender)
+    assert len(again.events) == len(kept.events) + 5
+    # only the other server's events were read: the rest are the objects kept
+    assert all(a is b for a, b in zip(again.events, kept.events))
+
+    # the other server merges a stale tracker (rewrites the list)
+    stale = await other.retrieve(sender)
+    await save_turn(other, sender, turn(clock, "别人插进来的"))
+    for event in turn(clock, "我先说的", "13900000000"):
+        stale.update(event)
+    await other.save(stale)
+    await assert_as_fresh(ours, redis_port, sender)
+
+    # the conversation expires and a new one of the same resident, longer than the one
+    # kept here, is begun by the other server: nothing kept may be taken for it
+    length = client.llen(ours.key_prefix + sender)
+    client.delete(*ours._keys(sender))
+    clock.t += 10_000
+    events = session_start(clock)
+    while len(events) <= length:
+        events += turn(clock, "新的一次", "13700000000")
+    await save_turn(other, sender, events)
+    fresh = await assert_as_fresh(ours, redis_port, sender)
+    assert [e.as_dict() for e in fresh.events] == [e.as_dict() for e in events]
+
+    # a version key that outlived its list (evicted) does not vouch for a new list
+    length = client.llen(ours.key_prefix + sender)
+    client.delete(ours.key_prefix + sender, ours._session_key(sender))
+    clock.t += 10_000
+    events = session_start(clock)
+    while len(events) <= length:
+        events += turn(clock, "又一次")
+    await save_turn(other, sender, events)
+    await assert_as_fresh(ours, redis_port, sender)
+
+
+async def test_a_rewrite_that_changes_what_was_kept_is_read_whole(redis_port):
+    _, ours = stores(redis_port)
+    other = same_prefix(ours, redis_port)
+    sender, clock = f"u{uuid.uuid4().hex[:8]}", Clock()
+    for events in (session_start(clock), turn(clock, "水管漏了")):
+        await save_turn(ours, sender, events)
+    stored = list((await assert_as_fresh(ours, redis_port, sender)).events)
+    # The same conversation as Rasa compares events (not by their time), its last event
+    # a moment earlier, and more: Rasa's merge keeps this tracker's events, so the list
+    # is rewritten with an event kept here changed.
+    copied = [Event.from_parameters(e.as_dict()) for e in stored]
+    copied[-1].timestamp -= 0.5
+    tracker = other.init_tracker(sender)
+    for event in copied + turn(clock, "3号楼"):
+        tracker.update(event)
+    await other.save(tracker)
+    after = await assert_as_fresh(ours, redis_port, sender)
+    assert list(after.events)[len(stored) - 1].timestamp == stored[-1].timestamp - 0.5
+
+
+async def test_a_turns_own_events_go_on_as_they_read_back(redis_port):
+    _, ours = stores(redis_port)
+    sender, clock = f"u{uuid.uuid4().hex[:8]}", Clock()
+    await save_turn(ours, sender, session_start(clock))
+    tracker = await ours.retrieve(sender)
+    said = turn(clock, "水管漏了", "13812345678")
+    # the NLU's parse data holds tuples (token offsets), which JSON gives back as lists
+    said[0] = UserUttered("水管漏了", {"name": "repair", "confidence": 0.9},
+                          parse_data={"text": "水管漏了", "intent": {"name": "repair", "confidence": 0.9},
+                                      "entities": [], "text_tokens": [(0, 2), (2, 4)]},
+                          timestamp=said[0].timestamp)
+    # a value JSON gives back otherwise (a tuple comes back a list)
+    odd = SlotSet("address", ("3号楼", "502"), timestamp=clock())
+    for event in said + [odd]:
+        tracker.update(event)
+    await ours.save(tracker)
+    after = await assert_as_fresh(ours, redis_port, sender)
+    assert after.events[-1].value == ["3号楼", "502"] and after.events[-1] is not odd
+    # the turn's other events go on as the very objects the turn made, the message
+    # holding its parse data as read back
+    assert all(a is b for a, b in zip(list(after.events)[-len(said) - 1:-1], said))
+    assert said[0].parse_data["text_tokens"] == [[0, 2], [2, 4]]
+
+
+async def test_what_is_kept_is_bounded_and_reads_stay_right(redis_port):
+    _, ours = stores(redis_port)
+    small = same_prefix(ours, redis_port, max_kept_events=12)
+    clock = Clock()
+    senders = [f"u{uuid.uuid4().hex[:8]}" for _ in range(4)]
+    for round_ in range(3):
+        for sender in senders:
+            await save_turn(small, sender, (session_start(clock) if round_ == 0 else [])
+                            + turn(clock, f"第{round_}句"))
+            await assert_as_fresh(small, redis_port, sender)
+    assert sum(len(k.events) for k in small._kept.values()) <= 12
+
+
+async def test_kept_messages_are_replayed_as_messages_read_anew(redis_port):
+    """Replaying a conversation changes its messages (which features a message gives
+    the policies); a kept message must come out of the next turn's replay as one read
+    from Redis does, also where the replay no longer reaches what changed it (undone)."""
+    from rasa.shared.core.events import DefinePrevUserUtteredFeaturization, UserUtteranceReverted
+
+    _, ours = stores(redis_port)
+    sender, clock = f"u{uuid.uuid4().hex[:8]}", Clock()
+    await save_turn(ours, sender, session_start(clock))
+    said = UserUttered("水管漏了", {"name": "repair", "confidence": 0.9}, timestamp=clock())
+    await save_turn(ours, sender, [said, DefinePrevUserUtteredFeaturization(False, timestamp=clock()),
+                                   ActionExecuted("utter_ask_address", timestamp=clock()),
+                                   ActionExecuted("action_listen", timestamp=clock())])
+    assert said.use_text_for_featurization is False  # the turn's replay set it
+    await save_turn(ours, sender, [UserUtteranceReverted(timestamp=clock()),
+                                   ActionExecuted("action_listen", timestamp=clock())])
+    after = await assert_as_fresh(ours, redis_port, sender)
+    kept = [e for e in after.events if isinstance(e, UserUttered)]
+    assert kept == [said] and kept[0] is said  # the very object, as read anew
+    assert said.use_text_for_featurization is None
