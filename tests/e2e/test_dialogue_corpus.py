@@ -13,6 +13,11 @@ from tests.stack import start_stack
 
 pytestmark = pytest.mark.slow
 
+PLAYED = 450
+# Values asked again that the resident had already said, per conversation played (the
+# corpus's writers disagree on whether an opening's story is the topic, so a few remain)
+REASKS_PER_CONVERSATION = 0.04
+
 
 @pytest.fixture(scope="module")
 def corpus_stack(tmp_path_factory):
@@ -24,10 +29,12 @@ def corpus_stack(tmp_path_factory):
 
 
 def test_development_conversations_end_with_the_right_cases(corpus_stack):
-    # Every second conversation of every set (310 of 620): the suite stays well inside its
-    # time on two busy cores; the whole corpus is played by bench.dialogue_sim.
-    conversations = load("dev")[::2]
-    assert len(conversations) >= 200
+    # An even spread of at most PLAYED conversations across every set (every third of 1320):
+    # the suite stays well inside its time on two busy cores as the corpus grows; the whole
+    # corpus is played by bench.dialogue_sim.
+    everything = load("dev")
+    conversations = everything[::-(-len(everything) // PLAYED)]
+    assert 200 <= len(conversations) <= PLAYED
     staff = Staff(corpus_stack.console, corpus_stack.child("backoffice").spec.env)
     urls = {"rasa": corpus_stack.rasa, "backoffice": corpus_stack.backoffice}
     outcomes = run(conversations, urls, corpus_stack.voice_token, staff, workers=2)
@@ -39,4 +46,4 @@ def test_development_conversations_end_with_the_right_cases(corpus_stack):
     assert crashed == []
     assert done >= 0.80
     assert right >= 0.93
-    assert reasks <= 20
+    assert reasks <= REASKS_PER_CONVERSATION * len(conversations)
