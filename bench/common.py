@@ -34,3 +34,16 @@ def rss_mib(pid: int) -> float:
         except OSError:
             continue
     return total / 1024
+
+
+def parse_also(items: list[str]) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
+    """``--also`` values, NAME=URL or NAME=URL,RASA_PID,ACTIONS_PID (for CPU per turn):
+    the URLs by name, and the process ids where given."""
+    also, pids = {}, {}
+    for item in items:
+        name, _, value = item.partition("=")
+        url, *numbers = value.split(",")
+        also[name] = url
+        if len(numbers) == 2:
+            pids[name] = (int(numbers[0]), int(numbers[1]))
+    return also, pids

@@ -47,6 +47,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.common import parse_also
 from bench.load.check import Check, check
 from bench.load.figures import Figures, describe, figures
 from bench.load.residents import Conversation, Residents, Target
@@ -218,13 +219,7 @@ def main() -> None:
                         help="running assistants measured beside this one in compare and length "
                              "(e.g. an earlier commit's, started from a git worktree)")
     args = parser.parse_args()
-    also, pids = {}, {}
-    for item in args.also:  # NAME=URL, or NAME=URL,RASA_PID,ACTIONS_PID for CPU per turn
-        name, _, value = item.partition("=")
-        url, *numbers = value.split(",")
-        also[name] = url
-        if len(numbers) == 2:
-            pids[name] = tuple(map(int, numbers))
+    also, pids = parse_also(args.also)
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} CPUs", flush=True)
     with tempfile.TemporaryDirectory(prefix="side-") as tmp:
         started = time.perf_counter()

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.common import parse_also
+
 CYCLE = ["居住证办理需要带什么材料", "查一下单号SQ20261210-000888的进度", "社区服务中心在哪里", "谢谢",
          "你们中心几点上班"]
 SHOWN = (5, 10, 20, 30, 40)
@@ -128,13 +130,7 @@ def main() -> None:
     parser.add_argument("--also", nargs="*", default=[], metavar="NAME=URL[,RASA_PID,ACTIONS_PID]",
                         help="running assistants measured beside this one, conversations alternated")
     args = parser.parse_args()
-    also, pids = {}, {}
-    for item in args.also:
-        name, _, value = item.partition("=")
-        url, *numbers = value.split(",")
-        also[name] = url
-        if len(numbers) == 2:
-            pids[name] = tuple(map(int, numbers))
+    also, pids = parse_also(args.also)
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} CPUs", flush=True)
     if args.rasa:
         report_lengths({"assistant": args.rasa, **also}, args.conversations, args.turns, pids)

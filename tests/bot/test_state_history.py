@@ -64,6 +64,13 @@ def without_time(event: dict) -> str:
                       default=str)
 
 
+def _prediction(agent, tracker):
+    """Everything of the next prediction that must equal Rasa's (the events without times)."""
+    p = agent.processor._predict_next_with_tracker(tracker)
+    return (p.policy_name, tuple(p.probabilities), p.hide_rule_turn,
+            [without_time(e.as_dict()) for e in p.events], p.is_end_to_end_prediction, p.is_no_user_prediction)
+
+
 def play(agent, events: list[dict]) -> list[tuple]:
     """Every prediction of the conversation, as the server makes them."""
     domain, predictions, tracker = agent.domain, [], None
@@ -73,10 +80,7 @@ def play(agent, events: list[dict]) -> list[tuple]:
             tracker = DialogueStateTracker.from_dict("replayed", events[:i], domain.slots)
         tracker.update(Event.from_parameters(event))
         if i + 1 < len(events) and events[i + 1]["event"] == "action":
-            p = agent.processor._predict_next_with_tracker(tracker)
-            predictions.append((p.policy_name, tuple(p.probabilities), p.hide_rule_turn,
-                                [without_time(e.as_dict()) for e in p.events],
-                                p.is_end_to_end_prediction, p.is_no_user_prediction))
+            predictions.append(_prediction(agent, tracker))
     return predictions
 
 
@@ -132,10 +136,7 @@ async def play_through_store(agent, events: list[dict], store, sender: str) -> l
             tracker = await store.retrieve(sender) or store.init_tracker(sender)
         tracker.update(Event.from_parameters(event))
         if i + 1 < len(events) and events[i + 1]["event"] == "action":
-            p = agent.processor._predict_next_with_tracker(tracker)
-            predictions.append((p.policy_name, tuple(p.probabilities), p.hide_rule_turn,
-                                [without_time(e.as_dict()) for e in p.events],
-                                p.is_end_to_end_prediction, p.is_no_user_prediction))
+            predictions.append(_prediction(agent, tracker))
     return predictions
 
 
